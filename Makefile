@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Both create .venv and install what they need; nothing else is required.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STORE := out/store
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/cckg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/cckg
+	@mkdir -p out
+	$(BIN)/cckg --store $(STORE) ingest data/releases
+	$(BIN)/cckg --store $(STORE) validate
+	$(BIN)/cckg --store $(STORE) query partners --param agency="Customs and Excise Department"
+	$(BIN)/cckg --store $(STORE) query event-timeline
+	$(BIN)/cckg --store $(STORE) query post-holders
+	$(BIN)/cckg --store $(STORE) query agreements
+	$(BIN)/cckg --store $(STORE) export agencies --format gexf -o out/agencies.gexf
+	$(BIN)/cckg --store $(STORE) export agencies --format graphml -o out/agencies.graphml
+	@echo "Agency network written to out/agencies.gexf and out/agencies.graphml"
+
+test: $(BIN)/cckg
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/pytest -q
+
+bench: $(BIN)/cckg
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

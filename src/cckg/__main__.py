@@ -1,0 +1,3 @@
+from cckg.cli import main
+
+main()
