@@ -1,0 +1,95 @@
+"""Extract facts from a release: rules over spaCy tokens and the project's gazetteers.
+
+``extract(release)`` returns a :class:`cckg.model.ReleaseFacts`; every fact carries the
+sentence it comes from (quote and character offsets into ``release.text``) and a confidence.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from cckg.extract.agencies import find_agencies
+from cckg.extract.context import Context
+from cckg.extract.dates import find_dates
+from cckg.extract.events import find_agreements, find_events, find_operations
+from cckg.extract.knowledge import knowledge
+from cckg.extract.nlp import matchers, spans
+from cckg.extract.people import find_people
+from cckg.extract.seizures import find_seizures
+from cckg.model import Cooperation, Evidence, ReleaseFacts
+from cckg.reader import Release
+
+__all__ = ["extract"]
+
+
+def extract(release: Release) -> ReleaseFacts:
+    built = matchers()
+    doc = built.nlp(release.content)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    ctx = Context(
+        text=release.text,
+        content=release.content,
+        published=release.published,
+        sentences=sentences,
+        dates=find_dates(release.content, release.published),
+        places=spans(doc, built.place),
+        crimes=spans(doc, built.crime),
+    )
+    title_words = {title.split()[0] for title in knowledge().titles}
+    ctx.agencies = find_agencies(doc, release.content, title_words)
+    agency_spans = [(m.start, m.end) for m in ctx.agencies.mentions]
+    ctx.crimes = [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)]
+    ctx.people = find_people(doc, release.content, sentences, ctx.agencies)
+
+    events = find_events(doc, ctx)
+    agreements = find_agreements(doc, ctx, events)
+    operations = find_operations(doc, ctx)
+    seizures = find_seizures(ctx)
+
+    for key, agency in ctx.agencies.agencies.items():
+        first = next(m for m in ctx.agencies.mentions if m.key == key)
+        agency.evidence.append(Evidence(release.text[first.start : first.end], first.start, first.end))
+    officials = []
+    for name, official in ctx.people.officials.items():
+        if official.agency in ctx.agencies.agencies:
+            official.agency = ctx.agencies.name(official.agency)
+        first = next(m for m in ctx.people.mentions if m.key == name)
+        official.evidence.append(ctx.evidence(*ctx.sentence_span(first.start)))
+        officials.append(official)
+
+    crime_types: dict[str, list[Evidence]] = {}
+    for crime in ctx.crimes:
+        crime_types.setdefault(crime.key, []).append(Evidence(crime.text, crime.start, crime.end))
+
+    return ReleaseFacts(
+        id=release.id,
+        source=release.source,
+        title=release.title,
+        published=release.published,
+        url=release.url,
+        content_hash=release.content_hash,
+        agencies=list(ctx.agencies.agencies.values()),
+        officials=officials,
+        events=events,
+        agreements=agreements,
+        operations=operations,
+        seizures=seizures,
+        crime_types=list(crime_types),
+        crime_type_evidence=crime_types,
+        cooperation=_cooperation(events, agreements, operations),
+    )
+
+
+def _cooperation(events, agreements, operations) -> list[Cooperation]:  # type: ignore[no-untyped-def]
+    """Agency pairs shown working together: a shared event, agreement or joint operation."""
+    pairs: dict[tuple[str, str], Cooperation] = {}
+    groups = [(e.participants, e.evidence, 0.8) for e in events if e.status == "held"]
+    groups += [(a.parties, a.evidence, 0.85) for a in agreements]
+    groups += [([*o.led_by, *o.participants], o.evidence, 0.75) for o in operations]
+    for agencies, evidence, confidence in groups:
+        for a, b in combinations(sorted(set(agencies)), 2):
+            link = pairs.setdefault((a, b), Cooperation((a, b), confidence=confidence))
+            for item in evidence[:1]:
+                if item not in link.evidence:
+                    link.evidence.append(item)
+    return list(pairs.values())

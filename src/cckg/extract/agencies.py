@@ -1,0 +1,222 @@
+"""Agency mentions: gazetteer names, acronyms defined in the text, compound mentions
+("Hong Kong and Korea Customs"), references back ("the Department") and agencies the gazetteer
+does not know, recognised by pattern ("Royal Thai Customs", "Customs Department of Cambodia")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc
+
+from cckg.extract.knowledge import Knowledge, knowledge
+from cckg.extract.nlp import Mention, matchers, spans
+from cckg.model import Agency, Evidence
+
+
+@dataclass
+class AgencyFinding:
+    """The agencies of one release and every mention of them."""
+
+    agencies: dict[str, Agency] = field(default_factory=dict)  # key -> agency, first mention first
+    mentions: list[Mention] = field(default_factory=list)
+
+    def name(self, key: str) -> str:
+        return self.agencies[key].name
+
+    def at(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    kb = knowledge()
+    index: dict[str, str] = {}
+    for agency in kb.agencies.values():
+        for name in (agency.name, *agency.aliases, *agency.acronyms):
+            index.setdefault(name.lower(), agency.key)
+    return index
+
+
+@cache
+def _compound_re() -> re.Pattern[str]:
+    kb = knowledge()
+    places = sorted({*kb.countries, *kb.demonyms}, key=len, reverse=True)
+    place = "|".join(re.escape(p) for p in places if p[:1].isupper())
+    heads = sorted(kb.patterns["agency_heads"], key=len, reverse=True)
+    head = "|".join(re.escape(h.title()) for h in heads)
+    return re.compile(
+        rf"\b(?P<places>(?:{place})(?:\s*,\s*(?:{place}))*\s*,?\s+and\s+(?:the\s+)?(?:{place}))"
+        rf"\s+(?P<head>{head})\b"
+    )
+
+
+@cache
+def _unknown_re() -> re.Pattern[str]:
+    heads = sorted(knowledge().patterns["agency_heads"], key=len, reverse=True)
+    head = "|".join(re.escape(h.title()).replace(r"\-", "-") for h in heads)
+    word = r"[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*"
+    return re.compile(
+        rf"\b(?P<name>(?:{word}\s+(?:(?:of|and|for|the)\s+)?){{0,5}}?(?:{head}))"
+        rf"(?P<of>\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?(?!\s*[A-Z][a-z])"
+    )
+
+
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
+
+
+def _place_code(text: str, kb: Knowledge) -> str | None:
+    for name in sorted({*kb.countries, *kb.demonyms}, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(name)}\b", text):
+            return kb.countries.get(name) or kb.demonyms.get(name)
+    return None
+
+
+def _kind_for(name: str, kb: Knowledge) -> str:
+    lowered = name.lower()
+    for head, kind in sorted(kb.patterns["agency_heads"].items(), key=lambda kv: -len(kv[0])):
+        if head in lowered:
+            return str(kind)
+    return "other"
+
+
+def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> AgencyFinding:
+    """Find the agencies of a release in its (chrome-masked) ``text``."""
+    kb = knowledge()
+    found = AgencyFinding()
+    built = matchers()
+    candidates: list[Mention] = spans(doc, built.agency_names, built.agency_exact)
+    taken = [(m.start, m.end) for m in candidates]
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in taken)
+
+    # "Hong Kong and Korea Customs", "Mainland, Hong Kong and Macao Customs"
+    for match in _compound_re().finditer(text):
+        head = match.group("head")
+        parts = re.split(r"\s*,\s*|\s+and\s+(?:the\s+)?", match.group("places"))
+        keys = []
+        for part in parts:
+            key = _alias_index().get(f"{part} {head}".lower())
+            code = kb.countries.get(part) or kb.demonyms.get(part)
+            if key is None and code and head.lower().startswith("customs"):
+                key = kb.customs_by_country.get(code)
+            keys.append(key)
+        if all(keys) and free(*match.span()):
+            for part, key in zip(parts, keys, strict=True):
+                offset = match.start() + match.group(0).find(part)
+                candidates.append(Mention(offset, offset + len(part), str(key), f"{part} {head}"))
+            taken.append(match.span())
+    candidates.sort(key=lambda m: m.start)
+
+    # Acronyms defined in the text: "Korea Customs Service (KCS)".
+    defined: dict[str, str] = {}
+    for match in _ACRONYM_DEF.finditer(text):
+        acronym = match.group("acr")
+        if sum(c.isupper() for c in acronym) < 2:
+            continue
+        before = [m for m in candidates if 0 <= match.start() - m.end <= 2]
+        if before:
+            defined[acronym] = before[-1].key
+            continue
+        unknown = _unknown_re().search(text, max(0, match.start() - 120), match.start())
+        while unknown and unknown.end() < match.start() - 2:
+            unknown = _unknown_re().search(text, unknown.end(), match.start())
+        if unknown and free(*unknown.span()):
+            name = unknown.group(0).strip()
+            key = slug(name)
+            candidates.append(Mention(unknown.start(), unknown.end(), key, name))
+            taken.append(unknown.span())
+            defined[acronym] = key
+
+    # Agencies the gazetteer does not know, recognised by pattern with a country in the name.
+    for match in _unknown_re().finditer(text):
+        name = match.group(0).strip()
+        if not free(*match.span()) or title_words and name.split()[0] in title_words:
+            continue
+        if name.split()[0] in ("The", "A", "An", "Both", "Our"):
+            continue
+        code = _place_code(name, kb)
+        if code is None or name in kb.countries:
+            continue
+        candidates.append(Mention(match.start(), match.end(), slug(name), name))
+        taken.append(match.span())
+
+    # Later uses of acronyms defined in the text.
+    for acronym, key in defined.items():
+        for match in re.finditer(rf"(?<![\w&]){re.escape(acronym)}(?![\w&])", text):
+            if free(*match.span()):
+                candidates.append(Mention(match.start(), match.end(), key, acronym))
+                taken.append(match.span())
+    candidates.sort(key=lambda m: m.start)
+
+    # References back: "the Department" -> the last agency whose name has that noun.
+    for phrase, noun in kb.patterns["reference_nouns"].items():
+        pattern = re.compile(rf"\b[Tt]he {re.escape(str(noun).title())}\b")
+        for match in pattern.finditer(text):
+            if not free(*match.span()):
+                continue
+            earlier = [m for m in candidates if m.end <= match.start()]
+            for mention in reversed(earlier):
+                names = _names_of(mention.key, mention.text, kb)
+                if any(str(noun) in n.lower().split() for n in names):
+                    candidates.append(Mention(match.start(), match.end(), mention.key, phrase))
+                    break
+    candidates.sort(key=lambda m: m.start)
+
+    for mention in candidates:
+        agency = found.agencies.get(mention.key)
+        if agency is None:
+            agency = _new_agency(mention, kb, text)
+            found.agencies[mention.key] = agency
+        surface = " ".join(mention.text.split())
+        if surface not in (agency.name, *agency.acronyms, *agency.aliases) and not surface.lower().startswith(
+            "the "
+        ):
+            if surface in defined:
+                agency.acronyms.append(surface)
+            else:
+                agency.aliases.append(surface)
+    for acronym, key in defined.items():
+        if acronym not in found.agencies[key].acronyms:
+            found.agencies[key].acronyms.append(acronym)
+    found.mentions = candidates
+    return found
+
+
+def _names_of(key: str, surface: str, kb: Knowledge) -> list[str]:
+    known = kb.agencies.get(key)
+    if known:
+        return [known.name, *known.aliases]
+    return [surface]
+
+
+def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
+    known = kb.agencies.get(mention.key)
+    if known:
+        return Agency(
+            name=known.name,
+            acronyms=list(known.acronyms),
+            aliases=list(known.aliases),
+            country=known.country,
+            kind=known.kind,
+            key=known.key,
+            wikidata=known.wikidata,
+            confidence=0.95,
+        )
+    name = " ".join(mention.text.split())
+    return Agency(name=name, country=_place_code(name, kb), kind=_kind_for(name, kb), key=mention.key,
+                  confidence=0.7)
+
+
+def evidence_for(text: str, sentences: list[tuple[int, int]], start: int) -> Evidence:
+    """The sentence holding offset ``start`` as evidence."""
+    for s, e in sentences:
+        if s <= start < e:
+            return Evidence(text[s:e], s, e)
+    return Evidence(text[start:start], start, start)

@@ -1,0 +1,118 @@
+"""What the fact finders share about one release: its sentences and the mentions found in it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cckg.extract.agencies import AgencyFinding
+from cckg.extract.dates import DateMention
+from cckg.extract.knowledge import knowledge
+from cckg.extract.nlp import Mention
+from cckg.extract.people import PeopleFinding
+from cckg.model import Evidence
+
+
+
+@dataclass
+class Context:
+    text: str  # the release text: evidence quotes come from it
+    content: str  # the same with page chrome masked
+    published: str | None
+    sentences: list[tuple[int, int]]
+    dates: list[DateMention]
+    places: list[Mention]  # key "city:Name" or "country:CC"
+    crimes: list[Mention]  # key = crime-type notation
+    agencies: AgencyFinding = field(default_factory=AgencyFinding)
+    people: PeopleFinding = field(default_factory=PeopleFinding)
+
+    def masked(self, offset: int) -> bool:
+        return offset < len(self.content) and self.content[offset] == " " and self.text[offset] != " "
+
+    def sentence_span(self, offset: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in self.sentences if s <= offset < e), (offset, offset))
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return Evidence(self.text[start:end], start, end)
+
+    def date_in(self, start: int, end: int) -> DateMention | None:
+        inside = [d for d in self.dates if start <= d.start and d.end <= end]
+        if not inside:
+            return None
+        # Prefer the most precise date: a day over a month over a year.
+        return max(inside, key=lambda d: (len(d.value), d.end_value is not None))
+
+    def place_in(self, start: int, end: int, prefer_after: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+        kb = knowledge()
+        agency_spans = [(m.start, m.end) for m in self.agencies.mentions]
+        inside = [
+            p for p in self.places
+            if start <= p.start and p.end <= end and not any(s <= p.start < e for s, e in agency_spans)
+        ]
+        if prefer_after:
+            anchored = [
+                p for p in inside
+                if re.search(rf"\b(?:{'|'.join(prefer_after)})\s+(?:the\s+)?$", self.content[max(0, p.start - 9) : p.start])
+            ]
+            if not anchored:
+                return None, None
+            inside = [p for p in inside if p.start >= anchored[0].start]
+        for place in inside:
+            kind, _, value = place.key.partition(":")
+            if kind == "city":
+                return value, kb.cities[value].country
+            return None, value
+        return None, None
+
+    def agencies_in(self, start: int, end: int, with_people: bool = False) -> list[str]:
+        keys = [m.key for m in self.agencies.mentions if start <= m.start and m.end <= end]
+        if with_people:
+            for person in self.people.in_span(start, end):
+                agency = self.people.officials[person].agency
+                if agency:
+                    keys.append(agency)
+        return [self.agencies.name(k) for k in dict.fromkeys(keys) if k in self.agencies.agencies]
+
+    def agencies_after_cue(self, start: int, end: int, cues: tuple[str, ...]) -> list[str]:
+        lowered = self.content[start:end].lower()
+        found = []
+        for cue in cues:
+            for match in re.finditer(rf"\b{re.escape(cue)}\s+(?:the\s+)?", lowered):
+                at = start + match.end()
+                for mention in self.agencies.mentions:
+                    if at <= mention.start <= at + 60 and mention.key in self.agencies.agencies:
+                        name = self.agencies.name(mention.key)
+                        if name not in found:
+                            found.append(name)
+                        if self.content[mention.end : mention.end + 5].strip()[:3] not in ("and", ","):
+                            break
+        return found
+
+    def people_in(self, start: int, end: int) -> list[str]:
+        return self.people.in_span(start, end)
+
+    def crimes_in(self, start: int, end: int) -> list[str]:
+        return list(dict.fromkeys(m.key for m in self.crimes if start <= m.start and m.end <= end))
+
+    def publisher(self) -> list[str]:
+        """The agency a release comes from: the first one it names."""
+        for mention in self.agencies.mentions:
+            if mention.key in self.agencies.agencies:
+                return [self.agencies.name(mention.key)]
+        return []
+
+    def speaker_agency(self, offset: int) -> str | None:
+        """The agency of whoever is quoted at ``offset``: the official named beside the quote."""
+        start, end = self.sentence_span(offset)
+        if not re.search(r"[\"“”]", self.text[start:end]):
+            return None
+        nearby = [m for m in self.people.mentions if start <= m.start <= end + 200]
+        for mention in sorted(nearby, key=lambda m: abs(m.start - offset)):
+            agency = self.people.officials[mention.key].agency
+            if agency and agency in self.agencies.agencies:
+                return self.agencies.name(agency)
+        return None

@@ -1,0 +1,131 @@
+"""spaCy's blank English pipeline with the project's phrase matchers.
+
+No model is loaded (nothing is downloaded): a tokenizer that keeps hyphenated words whole
+("Yong-Duk", "drug-related", "co-operation"), a rule-based sentencizer that also starts a sentence
+after a line break that follows a heading, and ``PhraseMatcher``s built from the gazetteers and
+the SKOS vocabularies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.lang.char_classes import HYPHENS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, filter_spans
+
+from cckg.extract.knowledge import Knowledge, knowledge
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the release text ``[start, end)`` that names something with a ``key``."""
+
+    start: int
+    end: int
+    key: str
+    text: str
+
+
+@Language.component("cckg_line_breaks")
+def _line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after a blank line unless the line before ends mid-sentence."""
+    for i, token in enumerate(doc[:-1]):
+        if token.is_space and "\n" in token.text and i > 0:
+            previous = doc[i - 1]
+            if not (previous.is_lower or previous.text in (",", ";", "-", "(")):
+                doc[i + 1].is_sent_start = True
+    return doc
+
+
+def _build_nlp() -> Language:
+    nlp = spacy.blank("en")
+    hyphen_infix = f"(?:{HYPHENS})"
+    infixes = [pattern for pattern in nlp.Defaults.infixes if hyphen_infix not in pattern]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("cckg_line_breaks")
+    return nlp
+
+
+@dataclass
+class Matchers:
+    nlp: Language
+    agency_names: PhraseMatcher  # case-insensitive multi-word names and aliases
+    agency_exact: PhraseMatcher  # acronyms and one-word names, case-sensitive
+    crime: PhraseMatcher
+    agreement: PhraseMatcher
+    agreement_exact: PhraseMatcher
+    title: PhraseMatcher
+    place: PhraseMatcher
+    event_head: PhraseMatcher
+    mechanism: PhraseMatcher
+
+
+def _add(matcher: PhraseMatcher, nlp: Language, key: str, phrases: list[str]) -> None:
+    docs = [nlp.make_doc(p) for p in dict.fromkeys(phrases) if p.strip()]
+    if docs:
+        matcher.add(key, docs)
+
+
+@cache
+def matchers() -> Matchers:
+    kb = knowledge()
+    nlp = _build_nlp()
+    vocab = nlp.vocab
+    built = Matchers(
+        nlp=nlp,
+        agency_names=PhraseMatcher(vocab, attr="LOWER"),
+        agency_exact=PhraseMatcher(vocab, attr="ORTH"),
+        crime=PhraseMatcher(vocab, attr="LOWER"),
+        agreement=PhraseMatcher(vocab, attr="LOWER"),
+        agreement_exact=PhraseMatcher(vocab, attr="ORTH"),
+        title=PhraseMatcher(vocab, attr="ORTH"),
+        place=PhraseMatcher(vocab, attr="ORTH"),
+        event_head=PhraseMatcher(vocab, attr="LOWER"),
+        mechanism=PhraseMatcher(vocab, attr="LOWER"),
+    )
+    _add_agencies(built, kb)
+    for notation, labels in kb.crime_labels.items():
+        _add(built.crime, nlp, notation, labels)
+    for notation, labels in kb.agreement_labels.items():
+        multi = [label for label in labels if " " in label or label.islower()]
+        exact = [label for label in labels if label not in multi]
+        _add(built.agreement, nlp, notation, multi)
+        _add(built.agreement_exact, nlp, notation, exact)
+    _add(built.title, nlp, "title", kb.titles)
+    for name, code in kb.countries.items():
+        _add(built.place, nlp, f"country:{code}", [name])
+    for name, city in kb.cities.items():
+        _add(built.place, nlp, f"city:{name}", [name])
+    for head, kind in kb.patterns["event_heads"].items():
+        _add(built.event_head, nlp, kind, [head])
+    _add(built.mechanism, nlp, "mechanism", kb.patterns["mechanism_heads"])
+    return built
+
+
+def _add_agencies(built: Matchers, kb: Knowledge) -> None:
+    for agency in kb.agencies.values():
+        names = [agency.name, *agency.aliases]
+        multi = [n for n in names if " " in n.strip()]
+        exact = [n for n in names if n not in multi] + list(agency.acronyms)
+        _add(built.agency_names, built.nlp, agency.key, multi)
+        _add(built.agency_exact, built.nlp, agency.key, exact)
+
+
+def spans(doc: Doc, *found_by: PhraseMatcher) -> list[Mention]:
+    """Longest non-overlapping matches of the given matchers, in text order."""
+    candidates = []
+    for matcher in found_by:
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            span.label_ = doc.vocab.strings[match_id]
+            candidates.append(span)
+    return [
+        Mention(span.start_char, span.end_char, span.label_, span.text)
+        for span in sorted(filter_spans(candidates), key=lambda s: s.start)
+    ]

@@ -1,0 +1,298 @@
+"""Read a release as an agency publishes it: plain text, markdown or an HTML page.
+
+A :class:`Release` keeps the release ``text`` (the file itself for text and markdown; the page's
+visible text for HTML) and ``content``: the same string with page chrome (breadcrumbs, photo
+captions, "Previous Page", footers) replaced by spaces.  Both have the same length, so every
+character offset the extractor reports points into ``text``.  The chrome phrases live in
+``data/patterns/page.yaml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from dateutil import parser as dateparser
+
+from cckg import resources
+
+RELEASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_RELEASE_BYTES = 5_000_000
+
+
+class ReleaseError(Exception):
+    """A release that cannot be read; the message is one line naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    source: str
+    text: str
+    content: str
+    title: str | None
+    published: str | None
+    url: str | None
+    content_hash: str
+    title_span: tuple[int, int] | None = None
+
+
+@cache
+def page_patterns() -> dict[str, Any]:
+    with resources.path("data", "patterns", "page.yaml").open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    data["chrome_lines"] = {line.lower() for line in data["chrome_lines"]}
+    data["body_end_re"] = re.compile("|".join(f"(?:{p})" for p in data["body_end"]), re.IGNORECASE)
+    return data
+
+
+def find_releases(paths: Iterable[Path]) -> list[Path]:
+    """The release files named by ``paths``: files as given, folders searched recursively."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.suffix.lower() in RELEASE_SUFFIXES)
+        else:
+            found.append(path)
+    return found
+
+
+def release_id_for(path: Path) -> str:
+    """A release id from its file name: the stem, lower-cased, safe for an IRI."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower()
+    return stem or "release"
+
+
+def read_release(path: Path) -> Release:
+    """Read one release file; raise :class:`ReleaseError` with a one-line reason when it cannot."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ReleaseError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ReleaseError(f"{path}: is a folder, not a release file") from None
+    except OSError as error:
+        raise ReleaseError(f"{path}: cannot read ({error.strerror})") from None
+    if len(raw) > MAX_RELEASE_BYTES:
+        raise ReleaseError(f"{path}: too large for a release ({len(raw)} bytes)")
+    try:
+        decoded = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReleaseError(f"{path}: not UTF-8 text (byte {raw[error.start]:#04x} at offset {error.start})") from None
+    if not decoded.strip():
+        raise ReleaseError(f"{path}: empty release")
+    source = path.as_posix() if not path.is_absolute() else path.name
+    is_html = path.suffix.lower() in (".html", ".htm") or decoded.lstrip()[:15].lower().startswith(
+        ("<!doctype html", "<html")
+    )
+    return parse_release(decoded, release_id_for(path), source, is_html=is_html)
+
+
+def parse_release(raw: str, release_id: str, source: str, *, is_html: bool = False) -> Release:
+    """Parse release text (or HTML) already in memory."""
+    url = None
+    html_title = None
+    if is_html:
+        text, html_title, url = html_to_text(raw)
+    else:
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    content, title_span, published = mask_chrome(text, html_title)
+    title = text[title_span[0] : title_span[1]].strip() if title_span else html_title
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return Release(
+        id=release_id,
+        source=source,
+        text=text,
+        content=content,
+        title=title,
+        published=published,
+        url=url,
+        content_hash=f"sha256:{digest}",
+        title_span=title_span,
+    )
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "section", "article", "main", "blockquote", "pre", "dd", "dt", "hr", "td", "th", "time",
+}  # fmt: skip
+
+
+def html_to_text(html: str) -> tuple[str, str | None, str | None]:
+    """Visible text of an HTML page, one block a line, with chrome elements dropped.
+
+    Returns the text, the page title (``<h1>`` or ``<title>``) and its canonical URL.
+    """
+    import lxml.html
+
+    patterns = page_patterns()
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception as error:  # lxml raises several types for unparsable markup
+        raise ReleaseError(f"not parsable HTML ({error})") from None
+    url = None
+    for link in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        url = str(link).strip() or None
+        break
+    title = None
+    for node in tree.xpath("//h1 | //title"):
+        candidate = " ".join(node.text_content().split())
+        if candidate:
+            title = candidate
+            break
+    chrome_tags = set(patterns["html_chrome_tags"])
+    chrome_words = set(patterns["html_chrome_words"])
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str):
+            element.drop_tree() if element.getparent() is not None else None
+            continue
+        words = set(re.split(r"[\s_-]+", f"{element.get('class', '')} {element.get('id', '')}".lower()))
+        is_chrome = element.tag in chrome_tags or bool(words & chrome_words) or element.tag == "head"
+        # Keep the block that holds the release's own title even when it sits in a "header".
+        if is_chrome and element.tag not in ("script", "style") and element.xpath(".//h1"):
+            is_chrome = False
+        if is_chrome and element.getparent() is not None:
+            element.drop_tree()
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(element: Any) -> None:
+        block = element.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if element.text:
+            current.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            flush()
+
+    body = tree.find("body")
+    walk(body if body is not None else tree)
+    flush()
+    return "\n\n".join(lines) + "\n", title, url
+
+
+# --- chrome, title and date line --------------------------------------------------------------
+
+_LINK_ONLY = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*(?:[>›»|/]\s*)?)+\s*$")
+_BREADCRUMB = re.compile(r"^\s*[^.!?]{1,60}(?:\s[>›»]\s[^.!?]{1,60}){1,}\s*$")
+_CAPTION_CUT = re.compile(r"(?:\.\.\.|…)\s*$")
+_ENDS_LINE = re.compile(r"^\s*Ends\s*/\s*(?P<date>.+?)\s*$", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?)\s*[,(]\s*"
+    r"(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})\)?\s*[—–-]{1,2}"
+)
+# dateutil fills missing fields from a default; a fixed one keeps runs reproducible.
+_NO_DEFAULT = datetime(1900, 1, 1)
+_MONTH_WORD = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE
+)
+
+
+def parse_date_line(line: str) -> str | None:
+    """An ISO date when ``line`` is nothing but a date ("1 Nov 2023", "2019-05-14", ...)."""
+    stripped = line.strip().strip("()[]*_#").strip()
+    stripped = re.sub(r"^(?:date|issued|published|posted|release date)\s*:\s*", "", stripped, flags=re.I)
+    if not stripped or len(stripped) > 45 or not re.search(r"\b(?:19|20)\d{2}\b", stripped):
+        return None
+    if not (_MONTH_WORD.search(stripped) or re.fullmatch(r"[\d\s/.-]+", stripped)):
+        return None
+    try:
+        parsed = dateparser.parse(stripped, fuzzy=False, dayfirst=False, default=_NO_DEFAULT)
+    except (ValueError, OverflowError):
+        try:
+            parsed = dateparser.parse(
+                re.sub(r"^[A-Za-z]+day,?\s*", "", stripped), fuzzy=False, default=_NO_DEFAULT
+            )
+        except (ValueError, OverflowError):
+            return None
+    return parsed.date().isoformat() if isinstance(parsed.date(), date) else None
+
+
+
+
+def _is_chrome_line(line: str, patterns: dict[str, Any]) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    unwrapped = re.sub(r"^\[([^\]]*)\]\([^)]*\)$", r"\1", stripped).strip(" *_#").lower()
+    if unwrapped in patterns["chrome_lines"]:
+        return True
+    if unwrapped.startswith(tuple(patterns["chrome_prefixes"])):
+        return True
+    if _LINK_ONLY.match(stripped) or _BREADCRUMB.match(stripped) and ">" in stripped:
+        return True
+    # A truncated photo caption: a line cut off with an ellipsis.
+    return bool(_CAPTION_CUT.search(stripped) and len(stripped) < 200)
+
+
+def mask_chrome(text: str, html_title: str | None = None) -> tuple[str, tuple[int, int] | None, str | None]:
+    """Mask page chrome; find the title span and the publication date.
+
+    Returns ``(content, title_span, published)``.
+    """
+    patterns = page_patterns()
+    chars = list(text)
+    published: str | None = None
+    title_span: tuple[int, int] | None = None
+    header_date_found = False
+    body_started = False
+    body_ended = False
+    offset = 0
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        mask = False
+        if body_ended:
+            mask = True
+            ends = _ENDS_LINE.match(line)
+            if ends and published is None:
+                published = parse_date_line(ends.group("date"))
+        elif ends := _ENDS_LINE.match(line):
+            published = parse_date_line(ends.group("date")) or published
+            body_ended = True
+            mask = True
+        elif patterns["body_end_re"].match(stripped):
+            body_ended = True
+            mask = True
+        elif _is_chrome_line(line, patterns):
+            mask = True
+        elif not body_started and (header_date := parse_date_line(line)):
+            published = published or header_date
+            header_date_found = True
+            mask = True
+        elif not body_started:
+            is_sentence = stripped.endswith((".", "!", "?", '"', "”", ":")) or len(stripped) > 220
+            if html_title and " ".join(stripped.split()) == html_title:
+                title_span = (start + line.index(stripped), start + line.index(stripped) + len(stripped))
+            elif not is_sentence and title_span is None and not header_date_found:
+                title_span = (start + line.index(stripped), start + line.index(stripped) + len(stripped))
+            else:
+                body_started = True
+                if dateline := _DATELINE.match(line):
+                    published = published or parse_date_line(dateline.group("date"))
+        if mask:
+            for i in range(start, end):
+                chars[i] = " "
+    return "".join(chars), title_span, published
