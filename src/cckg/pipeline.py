@@ -50,6 +50,7 @@ def default_stages() -> Stages:
 
 @dataclass
 class IngestReport:
+    files: int = 0  # release files found
     ingested: list[str] = field(default_factory=list)  # release ids stored (new or changed)
     skipped: list[str] = field(default_factory=list)  # release ids already stored unchanged
     errors: list[str] = field(default_factory=list)  # one line each, naming the file and the problem
@@ -102,6 +103,7 @@ def ingest(
     report = IngestReport()
     report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology_graph())
     files = stages.find_releases(paths)
+    report.files = len(files)
     seen: dict[str, Path] = {}
     for path in progress(files) if progress else files:
         try:

@@ -57,6 +57,7 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "cckgsh": "https://w3id.org/cckg/shapes#",
 }
 
 
@@ -268,7 +269,7 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if isinstance(result, rdflib.Graph):
         for prefix, namespace in PREFIXES.items():
-            result.bind(prefix, namespace)
+            result.bind(prefix, namespace, override=True, replace=True)
         return result.serialize(format=GRAPH_FORMATS[fmt])
     if isinstance(result, bool):
         result = _boolean_rows(result) if fmt != "json" else result

@@ -144,7 +144,7 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         url = str(link).strip() or None
         break
     title = None
-    for node in tree.xpath("//h1 | //title"):
+    for node in [*tree.xpath("//h1"), *tree.xpath("//title")]:
         candidate = " ".join(node.text_content().split())
         if candidate:
             title = candidate
@@ -209,7 +209,10 @@ _MONTH_WORD = re.compile(
 
 def parse_date_line(line: str) -> str | None:
     """An ISO date when ``line`` is nothing but a date ("1 Nov 2023", "2019-05-14", ...)."""
-    stripped = line.strip().strip("()[]*_#").strip()
+    if "|" in line:
+        return next(filter(None, (parse_date_line(part) for part in line.split("|"))), None)
+    stripped = line.strip().strip("[]*_#").strip()
+    stripped = re.sub(r"\s*\([A-Za-z]+\)$", "", stripped)  # "(Friday)"
     stripped = re.sub(r"^(?:date|issued|published|posted|release date)\s*:\s*", "", stripped, flags=re.I)
     if not stripped or len(stripped) > 45 or not re.search(r"\b(?:19|20)\d{2}\b", stripped):
         return None
@@ -244,16 +247,22 @@ def _is_chrome_line(line: str, patterns: dict[str, Any]) -> bool:
     return bool(_CAPTION_CUT.search(stripped) and len(stripped) < 200)
 
 
+def _is_sentence(line: str) -> bool:
+    return line.endswith((".", "!", "?", '"', "”", ":", ";")) or len(line) > 220
+
+
 def mask_chrome(text: str, html_title: str | None = None) -> tuple[str, tuple[int, int] | None, str | None]:
     """Mask page chrome; find the title span and the publication date.
 
+    Before the body, short lines that are not sentences are headings: the title (the page's
+    ``<h1>``, else the longest heading that is not all capitals) is kept, the rest (mastheads,
+    language switchers, section names) masked.  The body starts at the first sentence or dateline.
     Returns ``(content, title_span, published)``.
     """
     patterns = page_patterns()
     chars = list(text)
     published: str | None = None
-    title_span: tuple[int, int] | None = None
-    header_date_found = False
+    headings: list[tuple[int, int, str]] = []
     body_started = False
     body_ended = False
     offset = 0
@@ -263,36 +272,60 @@ def mask_chrome(text: str, html_title: str | None = None) -> tuple[str, tuple[in
         stripped = line.strip()
         if not stripped:
             continue
-        mask = False
+        mask = True
         if body_ended:
-            mask = True
             ends = _ENDS_LINE.match(line)
             if ends and published is None:
                 published = parse_date_line(ends.group("date"))
         elif ends := _ENDS_LINE.match(line):
             published = parse_date_line(ends.group("date")) or published
             body_ended = True
-            mask = True
         elif patterns["body_end_re"].match(stripped):
             body_ended = True
-            mask = True
         elif _is_chrome_line(line, patterns):
-            mask = True
+            pass
         elif not body_started and (header_date := parse_date_line(line)):
             published = published or header_date
-            header_date_found = True
-            mask = True
-        elif not body_started:
-            is_sentence = stripped.endswith((".", "!", "?", '"', "”", ":")) or len(stripped) > 220
-            if html_title and " ".join(stripped.split()) == html_title:
-                title_span = (start + line.index(stripped), start + line.index(stripped) + len(stripped))
-            elif not is_sentence and title_span is None and not header_date_found:
-                title_span = (start + line.index(stripped), start + line.index(stripped) + len(stripped))
-            else:
-                body_started = True
-                if dateline := _DATELINE.match(line):
-                    published = published or parse_date_line(dateline.group("date"))
+        elif not body_started and not _is_sentence(stripped) and not _DATELINE.match(line):
+            first = start + line.index(stripped)
+            headings.append((first, first + len(stripped), stripped))
+        else:
+            mask = False
+            if not body_started and (dateline := _DATELINE.match(line)):
+                published = published or parse_date_line(dateline.group("date"))
+            body_started = True
         if mask:
             for i in range(start, end):
                 chars[i] = " "
+    if published is None:
+        published = _sign_off_date(text)
+    title_span = _choose_title(headings, html_title)
+    if title_span:
+        chars[title_span[0] : title_span[1]] = text[title_span[0] : title_span[1]]
     return "".join(chars), title_span, published
+
+
+_SIGN_OFF = re.compile(r"^\s*(?:[A-Z][\w .'’-]{1,30},\s*)?(?P<date>[^,]{6,30}\d{4})\s*$")
+
+
+def _sign_off_date(text: str) -> str | None:
+    """A date in the last lines: "Putrajaya, 26 September 2012"."""
+    lines = [line for line in text.splitlines() if line.strip()][-6:]
+    for line in reversed(lines):
+        match = _SIGN_OFF.match(line)
+        if match and (found := parse_date_line(match.group("date"))):
+            return found
+    return None
+
+
+def _choose_title(headings: list[tuple[int, int, str]], html_title: str | None) -> tuple[int, int] | None:
+    if html_title:
+        for start, end, line in headings:
+            if " ".join(line.split()) == html_title:
+                return start, end
+        return None
+    candidates = [h for h in headings if not h[2].isupper() and len(h[2].split()) >= 3]
+    if not candidates:
+        return None
+    start, end, _ = max(candidates, key=lambda h: len(h[2]))
+    return start, end

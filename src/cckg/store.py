@@ -11,7 +11,6 @@ implements :meth:`Store.query`, :meth:`Store.update` and :meth:`Store.dump` over
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
@@ -225,6 +224,7 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store: ox.Store | None = ox.Store()
@@ -244,9 +244,8 @@ class OxigraphStore(Store):
         return self._store
 
     def close(self) -> None:
-        if self._store is not None and self.path is not None:
-            with contextlib.suppress(OSError):  # a read-only store has nothing to flush
-                self._store.flush()
+        if self._store is not None and self.path is not None and not self.read_only:
+            self._store.flush()
         self._store = None
 
     def query(self, sparql: str) -> QueryResult:
@@ -271,6 +270,8 @@ class OxigraphStore(Store):
         return graph
 
     def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
         try:
             self.oxigraph.update(sparql)
         except SyntaxError as error:
@@ -286,10 +287,9 @@ class OxigraphStore(Store):
             return self.oxigraph.dump(format=rdf_format, from_graph=ox.NamedNode(str(graph))) or b""
         if has_graphs:
             return self.oxigraph.dump(format=rdf_format) or b""
-        union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        assert isinstance(union, rdflib.Graph)
-        rdflib_format = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}[format]
-        return union.serialize(format=rdflib_format, encoding="utf-8")
+        union = self.oxigraph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        assert isinstance(union, ox.QueryTriples)
+        return union.serialize(format=rdf_format) or b""
 
 
 def store_location(option: str | None = None) -> str:

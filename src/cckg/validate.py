@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyshacl
 import rdflib
+from pyshacl.errors import ReportableRuntimeError
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -45,6 +46,10 @@ LABELS = (SKOS.prefLabel, SCHEMA.name, RDFS.label, DCTERMS.title, OA.exact)
 
 class ValidationInputError(Exception):
     """RDF input that cannot be read; the message is one line naming the file and the problem."""
+
+
+class ShapesError(Exception):
+    """SHACL shapes that pyshacl cannot use (a broken shape, a forbidden SPARQL construct)."""
 
 
 @dataclass(frozen=True)
@@ -151,9 +156,14 @@ def validate_graph(
     """Validate ``data`` against ``shapes`` with ``ontology`` (defaults: shapes/*.ttl, ontology/*.ttl)."""
     shapes = shapes if shapes is not None else _parse_all(resources.shape_files())
     ontology = ontology if ontology is not None else _parse_all(resources.ontology_files())
-    conforms, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, advanced=True, inference="none"
-    )
+    try:
+        conforms, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, advanced=True, inference="none"
+        )
+    except ReportableRuntimeError as error:  # ShapeLoadError, ConstraintLoadError, ...
+        raise ShapesError(f"the SHACL shapes cannot be used: {_one_line(error)}") from None
+    if not isinstance(report_graph, rdflib.Graph):  # pyshacl's ValidationFailure
+        raise ShapesError(f"the SHACL shapes cannot be used: {_one_line(report_graph)}")
     lookup = data + ontology
     results = [_result(report_graph, node, lookup, shapes) for node in report_graph.objects(None, SH.result)]
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -192,6 +202,11 @@ def _result(report: rdflib.Graph, node: Node, data: rdflib.Graph, shapes: rdflib
         focus_label=label(data, focus) if focus is not None else None,
         evidence=tuple(evidence(data, focus)) if focus is not None else (),
     )
+
+
+def _one_line(error: object) -> str:
+    message = getattr(error, "message", None) or str(error)
+    return " ".join(str(message).split())
 
 
 def _shape_name(shapes: rdflib.Graph, shape: Node) -> str:

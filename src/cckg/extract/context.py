@@ -39,12 +39,19 @@ class Context:
             end -= 1
         return Evidence(self.text[start:end], start, end)
 
-    def date_in(self, start: int, end: int) -> DateMention | None:
+    def date_in(self, start: int, end: int, anchor: int | None = None) -> DateMention | None:
+        """The date of a fact in the sentence ``[start, end)``: the one nearest ``anchor`` (a date
+        after the anchor counts a little nearer), else the most precise."""
         inside = [d for d in self.dates if start <= d.start and d.end <= end]
         if not inside:
             return None
-        # Prefer the most precise date: a day over a month over a year.
+        if anchor is not None:
+            return min(inside, key=lambda d: d.start - anchor if d.start >= anchor else (anchor - d.end) * 1.5)
         return max(inside, key=lambda d: (len(d.value), d.end_value is not None))
+
+    def news_day(self) -> DateMention | None:
+        """The day the release reports on: its first "today (...)" or "yesterday (...)"."""
+        return next((d for d in self.dates if d.news_day), None)
 
     def place_in(self, start: int, end: int, prefer_after: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
         kb = knowledge()

@@ -30,6 +30,7 @@ class DateMention:
     end: int
     value: str
     end_value: str | None = None
+    news_day: bool = False  # "today (November 1)", "yesterday (June 28)": the day the news happened
 
 
 def _month(text: str) -> int:
@@ -86,7 +87,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "range-month-first",
         re.compile(
-            rf"\b(?P<m>{MONTH})\s+(?P<d>{DAY})\s*(?:-|–|to)\s*(?:(?P<m2>{MONTH})\s+)?(?P<d2>{DAY})\b"
+            rf"\b(?P<m>{MONTH})\s+(?P<d>{DAY})\s*(?:-|–|to|and)\s*(?:(?P<m2>{MONTH})\s+)?(?P<d2>{DAY})\b"
             rf"(?:,?\s*(?P<y>{YEAR}))?(?:\s+(?P<rel>{REL}))?"
         ),
     ),
@@ -155,7 +156,7 @@ def _resolve(kind: str, match: re.Match[str], pub: date | None) -> DateMention |
         value = _iso(pub.year, _month(groups["m"]), _day(groups["d"]))
         if value and date.fromisoformat(value) > pub + timedelta(days=2):
             value = _iso(pub.year - 1, _month(groups["m"]), _day(groups["d"]))
-        return DateMention(start, end, value) if value else None
+        return DateMention(start, end, value, news_day=True) if value else None
     if kind in ("range-month-first", "range-day-first"):
         year = _year(groups.get("y"), groups.get("rel"), pub)
         month = _month(groups["m"])

@@ -20,13 +20,15 @@ def _ordinal(token_text: str) -> int | None:
     match = _ORDINAL.match(token_text)
     if match:
         return int(match.group(1))
-    converted = alpha2digit(token_text, "en")
-    match = _ORDINAL.match(converted)
+    words: dict[str, int] = knowledge().patterns["ordinal_words"]
+    if token_text.lower() in words:
+        return words[token_text.lower()]
+    match = _ORDINAL.match(alpha2digit(token_text, "en"))
     return int(match.group(1)) if match else None
 
 
 def _phrase(tokens: list) -> str:
-    return " ".join(t.text for t in tokens if not t.is_space)
+    return re.sub(r"\s+", " ", "".join(t.text_with_ws for t in tokens)).strip()
 
 
 @dataclass
@@ -34,50 +36,77 @@ class _EventMention:
     event: Event
     sentence: Span
     generic: bool
+    head_start: int  # character offsets of the head noun, the anchor for dates and places
+    head_end: int
+    next_in_series: bool
 
 
 def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
     patterns = knowledge().patterns
     stops = {w.lower() for w in patterns["event_name_stops"]}
     generic = {w.lower() for w in patterns["generic_event_words"]}
+    exclusions = {w.lower() for w in patterns["event_exclusions"]}
+    next_words = {w.lower() for w in patterns["next_event_words"]}
+    weak = {w.lower() for w in patterns["weak_event_heads"]}
     mentions = []
-    for match_id, start, end in sorted(_longest(matchers().event_head(doc))):
+    for match_id, start, end in sorted(_longest(matchers().event_head(doc)), key=lambda m: m[1]):
         kind = doc.vocab.strings[match_id]
         head = doc[start:end]
         if ctx.masked(head.start_char):
             continue
-        # Extend left over the words of the name; stop at determiners, verbs and punctuation.
-        left = start
-        while left > 0:
-            token = doc[left - 1]
-            if token.is_space:
-                left -= 1
-                continue
-            lowered = token.lower_
-            if token.is_punct and token.text not in ("&",) or lowered in stops:
-                break
-            if token.like_num and not _ordinal(token.text):
-                break
-            left -= 1
-        while left < start and doc[left].is_space:
-            left += 1
-        # Extend right over a capitalised "on/of ..." complement: "Forum on Combating Smuggling".
-        right = end
-        if right < len(doc) - 1 and doc[right].lower_ in ("on", "of", "for") and doc[right + 1].is_title:
-            right += 2
-            while right < len(doc) and (doc[right].is_title or doc[right].lower_ in ("and", "of", "&")):
-                right += 1
-            while doc[right - 1].lower_ in ("and", "of", "&"):
-                right -= 1
+        left = _extend_left(doc, start, stops)
+        right = _extend_right(doc, end)
         tokens = [t for t in doc[left:right] if not t.is_space]
+        name = _phrase(tokens)
+        if name.lower() in exclusions or _phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions:
+            continue
         ordinal = next((o for t in tokens if (o := _ordinal(t.text))), None)
         words = [t.lower_ for t in tokens if not _ordinal(t.text)]
-        is_generic = all(w in generic for w in words)
-        name = _phrase(tokens)
+        if head.text.lower() in weak and not ordinal and not any(t.is_title for t in tokens):
+            continue
+        previous = doc[left - 1].lower_ if left > 0 else ""
         series = _phrase([t for t in tokens if not _ordinal(t.text)]) if ordinal else None
         event = Event(kind=kind, name=name, ordinal=ordinal, series=series)
-        mentions.append(_EventMention(event, head.sent, is_generic))
+        mentions.append(_EventMention(event, head.sent, all(w in generic for w in words) and not ordinal,
+                                      head.start_char, head.end_char, previous in next_words))
     return mentions
+
+
+def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
+    """Walk left over the words of an event name; stop at determiners, verbs and punctuation.
+
+    Inside a capitalised name, "of", "and" and "for" are part of it ("Heads of Customs Meeting").
+    """
+    left = start
+    while left > 0:
+        token = doc[left - 1]
+        if token.is_space:
+            left -= 1
+            continue
+        lowered = token.lower_
+        inner = lowered in ("of", "and", "for", "on", "&", "-", "–") and doc[left].is_title and left >= 2 and (
+            doc[left - 2].is_title or doc[left - 2].is_upper
+        )
+        if not inner and (token.is_punct and token.text != "&" or lowered in stops):
+            break
+        if token.like_num and not _ordinal(token.text):
+            break
+        left -= 1
+    while left < start and doc[left].is_space:
+        left += 1
+    return left
+
+
+def _extend_right(doc: Doc, end: int) -> int:
+    """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"."""
+    right = end
+    if right < len(doc) - 1 and doc[right].lower_ in ("on", "of", "for") and doc[right + 1].is_title:
+        right += 2
+        while right < len(doc) and (doc[right].is_title or doc[right].lower_ in ("and", "of", "&")):
+            right += 1
+        while doc[right - 1].lower_ in ("and", "of", "&"):
+            right -= 1
+    return right
 
 
 def _longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -93,38 +122,71 @@ def _has(sentence_text: str, cues: list[str]) -> bool:
     return any(re.search(rf"\b{re.escape(c)}\b", lowered) for c in cues)
 
 
+def _norm(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", re.sub(r"[-–]", " ", (name or "").lower())).strip()
+
+
 def _same_event(a: Event, b: Event) -> bool:
+    """Two mentions of one event: same ordinal, or one name the tail of the other."""
+    if a.kind != b.kind:
+        return False
     if a.ordinal and b.ordinal:
-        return a.ordinal == b.ordinal and a.kind == b.kind
-    return (a.name or "").lower() == (b.name or "").lower() and a.kind == b.kind
+        return a.ordinal == b.ordinal
+    names_a = {_norm(a.name), _norm(a.series)} - {""}
+    names_b = {_norm(b.name), _norm(b.series)} - {""}
+    return any(x == y or x.endswith(" " + y) or y.endswith(" " + x) for x in names_a for y in names_b)
+
+
+def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
+    """A mention whose distinctive words all appear in an earlier event's name refers to it."""
+    words = {w for w in _norm(mention.name).split() if w not in generic}
+    return mention.kind == earlier.kind and words <= set(_norm(earlier.name).split())
+
+
+_HELD_CUES = ["held", "hold", "holds", "attended", "attend", "convened", "hosted", "paid", "will host",
+              "will hold", "organised", "organized", "had", "co-organised", "co-organized", "joined"]
 
 
 def find_events(doc: Doc, ctx: Context) -> list[Event]:
     patterns = knowledge().patterns
+    generic = {w.lower() for w in patterns["generic_event_words"]}
     events: list[Event] = []
     for mention in _event_mentions(doc, ctx):
         sent = mention.sentence
         event = mention.event
-        same = next((e for e in events if _same_event(e, event)), None)
-        if mention.generic:
-            same = same or next((e for e in reversed(events) if e.kind == event.kind), None)
-            if same is None:
-                if not _has(sent.text, ["held", "hold", "holds", "attended", "convened", "hosted", "paid",
-                                        "will host", "will hold", "organised", "organized"]):
-                    continue
-                event.name = " ".join(w for w in (event.name or "").split() if w.lower() not in ("the",))
-        target = same or event
         planned = _has(sent.text, patterns["planned_cues"])
-        _fill_event(target, sent, ctx, planned, first=same is None)
+        same = next((e for e in events if _same_event(e, event)), None)
+        if same is None and not event.ordinal:
+            same = next((e for e in reversed(events) if _refers_to(event, e, generic)), None)
+        if mention.generic and event.ordinal and same is None:
+            earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
+            if earlier is not None:  # "the 21st meeting": the next of an earlier named series
+                event.name = f"{event.name.split()[0]} {earlier.series}" if event.name else earlier.series
+                event.series = earlier.series
+        if mention.generic and same is None:
+            earlier = next((e for e in reversed(events) if e.kind == event.kind), None)
+            if earlier is not None and (mention.next_in_series or planned and earlier.status == "held"):
+                # "The next meeting will be held in Macao": the series' next event, planned.
+                event.name = earlier.series or earlier.name
+                event.series = earlier.series
+                event.ordinal = earlier.ordinal + 1 if earlier.ordinal else None
+                planned = True
+            elif earlier is not None:
+                same = earlier
+            elif event.kind != "visit" and not _has(sent.text, _HELD_CUES + patterns["planned_cues"]):
+                continue
+            else:
+                event.name = " ".join(w for w in (event.name or "").split() if w.lower() != "the")
+        target = same or event
+        _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
-    # Delegation sentences with no event of their own add heads to the last held event.
+    # Delegation sentences with no event of their own add heads to the first held event.
     held = [e for e in events if e.status == "held"]
     for sent in doc.sents:
         if held and _has(sent.text, patterns["delegation_cues"]):
-            people = ctx.people_in(sent.start_char, sent.end_char)
             main = held[0]
-            for person in people:
+            for person in ctx.people_in(sent.start_char, sent.end_char):
                 if person not in main.delegation_heads:
                     main.delegation_heads.append(person)
             for agency in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
@@ -133,13 +195,17 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
     return events
 
 
-def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bool) -> None:
+def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
     start, end = sent.start_char, sent.end_char
     if first or event.start is None:
-        date = ctx.date_in(start, end)
+        date = ctx.date_in(start, end, anchor)
         if date:
             event.start, event.end = date.value, date.end_value
-        if planned or (event.start and ctx.published and event.start[:len(ctx.published)] > ctx.published):
+        elif first and not planned and (news := ctx.news_day()):
+            # An undated meeting the release reports on took place on the day it reports.
+            event.start = news.value
+            event.confidence = min(event.confidence, 0.6)
+        if planned or (event.start and ctx.published and event.start[: len(ctx.published)] > ctx.published):
             event.status = "planned"
     if first or event.city is None and event.country is None:
         city, country = ctx.place_in(start, end, prefer_after=("in", "at"))
@@ -148,10 +214,9 @@ def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bo
     for agency in ctx.agencies_in(start, end, with_people=True):
         if agency not in event.participants:
             event.participants.append(agency)
-    if event.kind != "forum" or first:
-        for person in ctx.people_in(start, end):
-            if person not in event.delegation_heads:
-                event.delegation_heads.append(person)
+    for person in ctx.people_in(start, end):
+        if person not in event.delegation_heads:
+            event.delegation_heads.append(person)
     event.evidence.append(ctx.evidence(start, end))
 
 
@@ -161,105 +226,166 @@ _AUXILIARIES = {"will", "would", "shall", "be", "been", "set", "up", "establishe
 _DEFINITE = {"the", "this", "that", "aforementioned", "aforesaid", "said", "these", "such"}
 
 
-def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreement]:
+@dataclass
+class _AgreementMention:
+    kind: str
+    mechanism: bool
+    tokens: list  # the name's tokens
+    start: int  # character offsets of the whole name
+    end: int
+
+
+def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
+    """Agreement-kind labels and set-up mechanisms, with their names, none inside another's name."""
     patterns = knowledge().patterns
     built = matchers()
-    agreements: list[Agreement] = []
     found = [(doc.vocab.strings[i], s, e) for i, s, e in built.agreement(doc)]
     found += [(doc.vocab.strings[i], s, e) for i, s, e in built.agreement_exact(doc)]
     found += [("other", s, e) for _, s, e in built.mechanism(doc)]
-    kept = _longest([(0, s, e) for _, s, e in found])
     kinds = {(s, e): k for k, s, e in found}
-    main_event = next((e for e in events if e.status == "held"), None)
-    for _, start, end in sorted(kept, key=lambda m: m[1]):
-        kind = kinds[(start, end)]
+    mechanisms = {m.lower() for m in patterns["mechanism_heads"]}
+    mentions: list[_AgreementMention] = []
+    for _, start, end in sorted(_longest([(0, s, e) for _, s, e in found]), key=lambda m: m[1]):
         span = doc[start:end]
-        if ctx.masked(span.start_char):
+        if ctx.masked(span.start_char) or mentions and span.start_char < mentions[-1].end:
             continue
-        sent = span.sent
-        mechanism = kind == "other" and span.text.lower() in {m.lower() for m in patterns["mechanism_heads"]}
-        if mechanism and not _has(sent.text, patterns["establish_cues"] + patterns["agreement_cues"]):
+        mechanism = kinds[(start, end)] == "other" and span.text.lower() in mechanisms
+        tokens = _agreement_name(doc, start, end, mechanism)
+        mentions.append(_AgreementMention(kinds[(start, end)], mechanism, tokens,
+                                          tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)))
+    return mentions
+
+
+def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreement]:
+    patterns = knowledge().patterns
+    agreements: list[Agreement] = []
+    main_event = next((e for e in events if e.status == "held"), None)
+    mentions = _agreement_mentions(doc, ctx)
+    labelled_sentences = {doc.char_span(m.start, m.end, alignment_mode="expand").sent.start
+                          for m in mentions if not m.mechanism}
+    for mention in mentions:
+        sent = doc.char_span(mention.start, mention.end, alignment_mode="expand").sent
+        name = _phrase(mention.tokens)
+        if mention.mechanism:
+            # A mechanism is an agreement of its own only when set up outside a named agreement.
+            if not _has(sent.text, patterns["establish_cues"] + patterns["agreement_cues"]):
+                continue
+            if sent.start in labelled_sentences or agreements and _has(sent.text, _UNDER_AGREEMENT):
+                continue
+        if _has(sent.text, patterns["agreement_not_made_cues"]):
             continue
-        previous = doc[start - 1].lower_ if start > 0 else ""
-        name_tokens = _agreement_name(doc, start, end, mechanism)
-        name = _phrase(name_tokens)
-        same = next((a for a in agreements if _same_agreement(a, name, kind, mechanism)), None)
-        if same is None and previous in _DEFINITE and agreements and not mechanism:
-            same = agreements[-1]
+        same = next((a for a in agreements if _same_agreement(a, name, mention)), None)
+        if same is None and not mention.mechanism and agreements:
+            first = doc.char_span(mention.start, mention.end, alignment_mode="expand")[0]
+            previous = first.nbor(-1).lower_ if first.i > 0 else ""
+            same_kind = [a for a in agreements if a.kind == mention.kind]
+            if same_kind and (_is_bare_label(name) or _is_bare_label(same_kind[-1].name)):
+                same = same_kind[-1]
+            elif previous in _DEFINITE:
+                same = (same_kind or agreements)[-1]
         if same is not None:
-            if mechanism and len(name.split()) > len(same.name.split()):
+            if len(name.split()) > len(same.name.split()) and (mention.mechanism or _is_bare_label(same.name)):
                 same.name = name
             same.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
             continue
-        agreement = Agreement(kind=kind, name=name, confidence=0.85 if not mechanism else 0.7)
-        date = ctx.date_in(sent.start_char, sent.end_char)
-        if date:
-            agreement.date = date.end_value or date.value
-        elif main_event and (main_event.end or main_event.start):
-            agreement.date = main_event.end or main_event.start
-        else:
-            agreement.date = ctx.published
-        agreement.parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
-        if len(agreement.parties) < 2 and main_event:
-            for party in main_event.participants:
-                if party not in agreement.parties:
-                    agreement.parties.append(party)
-        if _has(sent.text, ["signed", "inked", "sign"]):
-            agreement.signatories = ctx.people_in(sent.start_char, sent.end_char)
-        agreement.topics = ctx.crimes_in(span.start_char, sent.end_char) or ctx.crimes_in(
-            sent.start_char, sent.end_char
-        )
-        agreement.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
-        agreements.append(agreement)
+        agreements.append(_new_agreement(mention, name, sent, ctx, main_event))
     return agreements
 
 
-def _same_agreement(known: Agreement, name: str, kind: str, mechanism: bool) -> bool:
+_UNDER_AGREEMENT = ["under the", "the document", "the agreement", "the arrangement", "provides for",
+                    "under which", "the memorandum", "the mou"]
+
+
+def _is_bare_label(name: str) -> bool:
+    """A name that is only a kind's label or acronym: "MoU", "the AEO MRA", "the arrangement"."""
+    words = [w for w in name.split() if w.lower() not in _DEFINITE]
+    return len(words) <= 2 and not any(w.lower() in ("on", "of", "for") for w in words)
+
+
+def _new_agreement(mention: _AgreementMention, name: str, sent: Span, ctx: Context,
+                   main_event: Event | None) -> Agreement:
+    agreement = Agreement(kind=mention.kind, name=name, confidence=0.7 if mention.mechanism else 0.85)
+    date = ctx.date_in(sent.start_char, sent.end_char, mention.end)
+    if date:
+        agreement.date = date.end_value or date.value
+    elif main_event and (main_event.end or main_event.start):
+        agreement.date = main_event.end or main_event.start
+    else:
+        agreement.date = ctx.published
+    agreement.parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
+    if len(agreement.parties) < 2 and main_event:
+        for party in main_event.participants:
+            if party not in agreement.parties:
+                agreement.parties.append(party)
+    if _has(sent.text, ["signed", "inked", "sign"]):
+        agreement.signatories = ctx.people_in(sent.start_char, sent.end_char)
+    agreement.topics = ctx.crimes_in(mention.start, sent.end_char) or ctx.crimes_in(sent.start_char, sent.end_char)
+    agreement.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
+    return agreement
+
+
+def _same_agreement(known: Agreement, name: str, mention: _AgreementMention) -> bool:
     if known.name.lower() == name.lower():
         return True
-    if mechanism and known.kind == "other":
+    if mention.mechanism and known.kind == "other":
         head_a = known.name.lower().split()
         head_b = name.lower().split()
         return bool(set(head_a[:3]) & set(head_b[:3]) - {"a", "an", "the"})
     return False
 
 
+_NAME_STOPS = {"between", "with", "was", "were", "is", "are", "signed", "by", "which", "that", "will", "to"}
+_PURPOSE = {"to", "for", "on", "so"}
+
+
 def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
-    """The agreement's name: capitalised words before, and an "of/on ..." complement after."""
+    """The agreement's name: capitalised words before (lower-case adjectives too, for a
+    mechanism), and an "of/on ..." complement after."""
     left = start
-    while left > 0 and doc[left - 1].is_title and not doc[left - 1].is_sent_start:
+    while left > 0 and not doc[left - 1].is_sent_start and (
+        doc[left - 1].is_title or mechanism and doc[left - 1].is_lower and doc[left - 1].lower_ not in _STOPWORDS
+    ):
         left -= 1
-    right = end
-    stop_words = {"between", "with", "was", "were", "is", "are", "signed", "by", "which", "that", "and"}
-    if doc[start:end].text.lower() in {"mou", "mous"} or not mechanism:
-        if right < len(doc) and doc[right].lower_ in ("of", "on", "for", "concerning", "regarding"):
-            probe = right + 1
-            while probe < len(doc) and probe - right < 9:
-                token = doc[probe]
-                if token.is_punct and token.text not in ("-",) or token.is_space and "\n" in token.text:
-                    break
-                if token.lower_ in stop_words - {"and"} or token.is_lower and token.text.endswith("ing"):
-                    break
-                probe += 1
-            right = probe
-    elif mechanism and not doc[start].is_title:
-        # A lower-case mechanism ("contact points"): keep its purpose, drop "between ..." parties.
+    if mechanism and not doc[start].is_title:
+        # A lower-case mechanism ("contact points"): keep its purpose; the parties ("between
+        # the two administrations") only when no purpose follows them.
         tokens = list(doc[left:end])
-        in_between = False
+        parties: list = []
         for token in doc[end:]:
-            if token.is_punct and token.text != "-":
+            if token.is_punct and token.text != "-" or token.is_space and "\n" in token.text:
                 break
-            if token.lower_ == "between":
-                in_between = True
-            elif in_between and token.lower_ in ("to", "for", "on"):
-                in_between = False
-            if not in_between and not token.is_space and token.lower_ not in _AUXILIARIES:
+            if token.lower_ == "between" and not parties:
+                parties.append(token)
+            elif parties and parties[-1] is not None and token.lower_ not in _PURPOSE:
+                parties.append(token)
+            elif token.is_space or token.lower_ in _AUXILIARIES:
+                continue
+            else:
+                if parties and parties[-1] is not None:
+                    parties.append(None)  # a purpose follows: drop the parties
                 tokens.append(token)
+        if parties and parties[-1] is not None:
+            tokens.extend(parties)
         return tokens
+    right = end
+    if right < len(doc) and doc[right].lower_ in ("of", "on", "for", "concerning", "regarding"):
+        probe = right + 1
+        while probe < len(doc) and probe - right < 10:
+            token = doc[probe]
+            if token.is_punct and token.text not in ("-", "/") or token.is_space and "\n" in token.text:
+                break
+            if token.lower_ in _NAME_STOPS or token.is_lower and token.text.endswith("ing"):
+                break
+            probe += 1
+        right = probe
     tokens = list(doc[left:right])
-    while tokens and tokens[-1].lower_ in ("of", "on", "for", "and", "the", "to", "in"):
+    while len(tokens) > 1 and tokens[-1].lower_ in ("of", "on", "for", "and", "the", "to", "in"):
         tokens.pop()
     return tokens
+
+
+_STOPWORDS = _DEFINITE | {"a", "an", "to", "of", "and", "up", "set", "establish", "the", "will", "be", "its",
+                          "their", "two", "new", "has", "have", "agreed", "also", "in", "on", "with"}
 
 
 # --- operations -------------------------------------------------------------------------------

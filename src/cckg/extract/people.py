@@ -52,6 +52,11 @@ def _clean_name(name: str, stops: list[tuple[int, int]], offset: int) -> str:
     return " ".join(words)
 
 
+_TITLE_WORD = r"[A-Z&][\w&'’/.-]*"
+_TITLE_TAIL = re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|and|of|for|the))*")
+_TITLE_NOTE = re.compile(r"\s*\([A-Z][^()]{1,40}\)")
+
+
 @dataclass
 class _Title:
     start: int
@@ -66,11 +71,14 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
     found = []
     for mention in spans(doc, matchers().title):
         end = mention.end
-        tail = re.match(r"\s+of\s+(?:the\s+)?((?:[A-Z&][\w&'’-]*|and|of|for|the)(?:\s+|$))+", text[end:])
+        tail = _TITLE_TAIL.match(text, end)
         if tail:
-            end = end + len(tail.group(0).rstrip())
-            while text[end - 4 : end] in (" and", " the") or text[end - 3 : end] == " of":
+            end = tail.end()
+            while re.search(r"\s(?:and|the|of|for)$", text[mention.start : end]):
                 end = text.rfind(" ", 0, end)
+        note = _TITLE_NOTE.match(text, end)
+        if note and not re.fullmatch(r"\([A-Z&/.-]+\)", note.group(0).strip()):
+            end = note.end()
         title_text = " ".join(text[mention.start : end].split())
         agency = None
         inside = agencies.at(mention.start, end)
@@ -86,10 +94,10 @@ def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str
     """An agency the title names by its post ("Commissioner of Customs and Excise")."""
     lowered = title.lower()
     for key, agency in gazetteer.items():
-        if any(lowered == post.lower() for post in agency.posts):
+        if key in agencies.agencies and any(lowered.startswith(post.lower()) for post in agency.posts):
             return str(key)
     match = re.search(r"\bof\s+(?:the\s+)?(.+)$", title)
-    if match:
+    if match and " " in match.group(1).strip():
         tail = match.group(1).lower()
         for key, agency in agencies.agencies.items():
             if any(n.lower().startswith(tail) for n in (agency.name, *agency.aliases)):
@@ -130,8 +138,9 @@ def find_people(
         return after[0] if after else None
 
     for start, end, name, honorific in raw:
+        name = re.sub(r"['’]s$", "", name)
         tokens = name.split()
-        full = _resolve_short(tokens, found) if len(tokens) == 1 else None
+        full = _resolve_short(tokens, found)
         if full is None and len(tokens) == 1:
             if honorific is None:
                 continue  # "Commissioner Tong" with no earlier full name: too weak
@@ -177,7 +186,8 @@ def _gap_is_acronym(gap: str) -> bool:
 
 
 def _resolve_short(tokens: list[str], found: PeopleFinding) -> str | None:
-    surname = tokens[0]
-    matches = [name for name in found.officials if surname in name.replace("-", " ").split()[:1]
-               or surname == name.split()[-1]]
+    """A known full name that a shorter reference ("Mr Lau", "Dato' Sri Mohd Rizal") points to."""
+    wanted = set(tokens)
+    matches = [name for name in found.officials
+               if len(name.split()) > len(tokens) and wanted <= set(name.replace("-", " - ").split())]
     return matches[-1] if matches else None

@@ -1,0 +1,293 @@
+"""The store (embedded Oxigraph) and ingest: graphs replaced atomically, idempotent, errors collected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+
+from cckg import __version__, pipeline
+from cckg.store import (
+    GraphMetadata,
+    OxigraphStore,
+    QuerySyntaxError,
+    SelectResult,
+    StoreError,
+    open_store,
+    sparql_term,
+    store_location,
+)
+from conftest import (
+    RELEASE_2004,
+    RELEASE_2023,
+    VOCABULARY,
+    fake_stages,
+    fixture_graphs,
+    load_fixtures,
+)
+
+EX = rdflib.Namespace("https://example.org/")
+NASTY = [
+    'quote " and \\ backslash',
+    "} ; DROP ALL ; INSERT DATA { <a> <b> <c> } #",
+    "line\nbreak\ttab\rreturn",
+    '"""triple""" and \'\'\'single\'\'\'',
+    "\\u0022 escaped-looking \\U0000007D",
+    "control \x01\x7f and unicode Ω 中文 🚀",
+    "",
+]
+
+
+def test_sparql_term_round_trips_any_literal() -> None:
+    graph = rdflib.Graph()
+    for i, text in enumerate(NASTY):
+        graph.add((EX[f"s{i}"], EX.plain, Literal(text)))
+        graph.add((EX[f"s{i}"], EX.lang, Literal(text, lang="en-gb")))
+        graph.add((EX[f"s{i}"], EX.typed, Literal(text, datatype=EX.custom)))
+    graph.add((EX.s, EX.date, Literal("2023-11-01", datatype=XSD.date)))
+    with OxigraphStore() as store:
+        assert store.replace_graph(EX.g, graph) == len(graph)
+        assert isomorphic(store.graph(EX.g), graph)
+
+
+@pytest.mark.parametrize("iri", ["http://a> <b", "http://a b", 'http://a"', "http://a{}", "http://a\\u003E"])
+def test_sparql_term_refuses_iris_that_would_break_out(iri: str) -> None:
+    with pytest.raises(ValueError, match="not a valid IRI"):
+        sparql_term(URIRef(iri))
+
+
+def test_replace_graph_replaces_only_that_graph(kg: OxigraphStore) -> None:
+    before_2004 = kg.graph(RELEASE_2004)
+    small = rdflib.Graph()
+    small.add((RELEASE_2023, EX.p, Literal("only this")))
+    assert kg.replace_graph(RELEASE_2023, small) == 1
+    assert isomorphic(kg.graph(RELEASE_2023), small)
+    assert isomorphic(kg.graph(RELEASE_2004), before_2004)
+
+
+def test_replace_graph_with_nothing_removes_the_graph(kg: OxigraphStore) -> None:
+    kg.replace_graph(RELEASE_2023, [])
+    assert kg.graph_names() == [RELEASE_2004]
+
+
+def test_update_is_one_transaction(kg: OxigraphStore) -> None:
+    before = len(kg)
+    with pytest.raises(QuerySyntaxError):
+        kg.update(f"DROP GRAPH <{RELEASE_2023}> ; INSERT DATA {{ GRAPH <{RELEASE_2023}> {{ <a> <b> }} }}")
+    assert len(kg) == before
+
+
+def test_bad_term_leaves_the_graph_untouched(kg: OxigraphStore) -> None:
+    before = kg.graph(RELEASE_2023)
+    with pytest.raises(ValueError):
+        kg.replace_graph(RELEASE_2023, [(EX.s, EX.p, URIRef("http://bad iri"))])
+    assert isomorphic(kg.graph(RELEASE_2023), before)
+
+
+def test_stored_graphs_equal_the_fixtures(kg: OxigraphStore) -> None:
+    for name, graph in fixture_graphs().items():
+        assert isomorphic(kg.graph(name), graph)
+
+
+def test_graph_names_and_remove_graph(kg: OxigraphStore) -> None:
+    assert kg.graph_names() == sorted([RELEASE_2023, RELEASE_2004])
+    kg.remove_graph(RELEASE_2004)
+    assert kg.graph_names() == [RELEASE_2023]
+
+
+def test_graph_metadata(kg: OxigraphStore) -> None:
+    meta = kg.graph_metadata(RELEASE_2023)
+    assert meta == GraphMetadata(
+        RELEASE_2023,
+        "sha256:054f3174519ed8c7248431d5eef4ac1e8e12fd0676789e989ae39e321d2fb07a",
+        "0.1.0",
+    )
+    assert kg.graph_metadata(EX.missing) == GraphMetadata(EX.missing)
+
+
+def test_query_sees_the_union_of_all_graphs(kg: OxigraphStore) -> None:
+    result = kg.query(
+        "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a <https://w3id.org/cckg/ns#Release> }"
+    )
+    assert isinstance(result, SelectResult)
+    assert result.rows == [{"n": Literal(2)}]
+    assert kg.query("ASK { ?s ?p ?o }") is True
+    assert isinstance(kg.query("CONSTRUCT WHERE { ?s a ?o }"), rdflib.Graph)
+
+
+def test_query_syntax_error_is_one_line(kg: OxigraphStore) -> None:
+    with pytest.raises(QuerySyntaxError) as error:
+        kg.query("SELECT * WHERE {\n ?s ?p \n}")
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_dump_dataset(kg: OxigraphStore, fmt: str) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=kg.dump(fmt), format=fmt)
+    for name, graph in fixture_graphs().items():
+        assert isomorphic(dataset.graph(name), graph)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "rdfxml"])
+def test_dump_one_graph_and_union(kg: OxigraphStore, fmt: str) -> None:
+    parser = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}[fmt]
+    graphs = fixture_graphs()
+    one = rdflib.Graph().parse(data=kg.dump(fmt, RELEASE_2004), format=parser)
+    assert isomorphic(one, graphs[RELEASE_2004])
+    union = rdflib.Graph().parse(data=kg.dump(fmt), format=parser)
+    assert isomorphic(union, graphs[RELEASE_2004] + graphs[RELEASE_2023])
+
+
+def test_on_disk_store_persists_and_opens_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with OxigraphStore(path) as store:
+        load_fixtures(store)
+    with open_store(str(path), read_only=True) as store:
+        assert store.graph_names() == sorted([RELEASE_2023, RELEASE_2004])
+        with pytest.raises(StoreError):
+            store.update("CLEAR ALL")
+
+
+def test_missing_store_is_an_error_when_reading(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(str(tmp_path / "nothing"), read_only=True)
+
+
+def test_remote_stores_are_not_supported_yet() -> None:
+    with pytest.raises(StoreError, match="not supported yet"):
+        open_store("http://localhost:7878/sparql")
+
+
+def test_store_location(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CCKG_STORE", raising=False)
+    assert store_location(None) == "cckg-store"
+    monkeypatch.setenv("CCKG_STORE", "/data/kg")
+    assert store_location(None) == "/data/kg"
+    assert store_location("here") == "here"
+
+
+# --- ingest ---------------------------------------------------------------------------------
+
+
+def _quads(store: OxigraphStore) -> set:
+    return set(store.oxigraph)
+
+
+def test_ingest_stores_one_graph_per_release_and_the_vocabulary(release_dir: Path) -> None:
+    with OxigraphStore() as store:
+        report = pipeline.ingest(store, [release_dir], stages=fake_stages())
+        assert report.ok and report.files == 2
+        assert report.ingested == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"]
+        assert report.vocabulary_loaded
+        assert set(store.graph_names()) == {RELEASE_2023, RELEASE_2004, VOCABULARY}
+        assert isomorphic(store.graph(VOCABULARY), pipeline.ontology_graph())
+        for name, graph in fixture_graphs().items():
+            stored = store.graph(name)
+            assert set(stored.predicates()) == set(graph.predicates())
+            assert len(stored) == len(graph)
+
+
+def test_ingest_twice_leaves_exactly_the_same_quads(release_dir: Path) -> None:
+    with OxigraphStore() as store:
+        pipeline.ingest(store, [release_dir], stages=fake_stages())
+        first = _quads(store)
+        again = pipeline.ingest(store, [release_dir], stages=fake_stages())
+        assert again.ingested == [] and again.skipped == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"]
+        assert not again.vocabulary_loaded
+        assert _quads(store) == first
+        forced = pipeline.ingest(store, [release_dir], stages=fake_stages(), force=True)
+        assert len(forced.ingested) == 2
+        assert _quads(store) == first
+
+
+def test_a_changed_release_is_replaced(release_dir: Path) -> None:
+    with OxigraphStore() as store:
+        pipeline.ingest(store, [release_dir], stages=fake_stages())
+        changed = release_dir / "000_d93ee451fa80120b.txt"
+        changed.write_text(changed.read_text() + "An update.\n")
+        report = pipeline.ingest(store, [release_dir], stages=fake_stages())
+        assert report.ingested == ["000_d93ee451fa80120b"]
+        assert report.skipped == ["001_c98b5c3fca22d16e"]
+        assert store.graph_metadata(RELEASE_2023).software_version == __version__
+
+
+def test_one_broken_release_does_not_stop_the_others(release_dir: Path) -> None:
+    (release_dir / "002_broken.txt").write_text("BROKEN\n")
+    with OxigraphStore() as store:
+        report = pipeline.ingest(
+            store, [release_dir, release_dir / "nowhere.txt"], stages=fake_stages()
+        )
+        assert not report.ok
+        assert report.errors == [
+            f"{release_dir / '002_broken.txt'}: not a press release",
+            f"{release_dir / 'nowhere.txt'}: no such file",
+        ]
+        assert set(store.graph_names()) == {RELEASE_2023, RELEASE_2004, VOCABULARY}
+
+
+def test_a_failing_stage_is_collected_with_the_file_name(release_dir: Path) -> None:
+    stages = fake_stages()
+
+    def explode(release: object) -> object:
+        if "000" in release.id:  # type: ignore[attr-defined]
+            raise RuntimeError("extractor crashed")
+        return release
+
+    from dataclasses import replace
+
+    with OxigraphStore() as store:
+        report = pipeline.ingest(store, [release_dir], stages=replace(stages, extract=explode))
+        assert report.errors == [
+            f"{release_dir / '000_d93ee451fa80120b.txt'}: RuntimeError: extractor crashed"
+        ]
+        assert report.ingested == ["001_c98b5c3fca22d16e"]
+
+
+def test_blank_nodes_from_the_mapping_are_refused(release_dir: Path) -> None:
+    stages = fake_stages()
+
+    def with_blank(release: object) -> rdflib.Graph:
+        graph = stages.facts_to_graph(release)
+        graph.add((BNode(), EX.p, Literal("x")))
+        return graph
+
+    from dataclasses import replace
+
+    with OxigraphStore() as store:
+        report = pipeline.ingest(store, [release_dir], stages=replace(stages, facts_to_graph=with_blank))
+        assert len(report.errors) == 2
+        assert all("blank node" in error for error in report.errors)
+
+
+def test_duplicate_release_ids_are_reported(release_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "000_d93ee451fa80120b.txt").write_text("same id, other file\n")
+    with OxigraphStore() as store:
+        report = pipeline.ingest(store, [release_dir, other], stages=fake_stages())
+        assert len(report.errors) == 1 and "also the id of" in report.errors[0]
+
+
+def test_ingest_of_the_real_pipeline_is_idempotent(tmp_path: Path) -> None:
+    """The lead's reader, extractor and mapping on the seed releases: stored twice, same quads."""
+    pytest.importorskip("cckg.rdfmap")
+    pytest.importorskip("cckg.extract")
+    releases = Path(__file__).resolve().parents[1] / "data" / "releases"
+    if not any(releases.glob("*.txt")):
+        pytest.skip("no seed releases")
+    with OxigraphStore(tmp_path / "store") as store:
+        first = pipeline.ingest(store, [releases])
+        assert first.ok, first.errors
+        quads = _quads(store)
+        in_releases = [q for q in quads if q.graph_name.value != str(VOCABULARY)]
+        release_terms = [t for q in in_releases for t in (q.subject, q.object)]
+        assert not any(isinstance(t, pyoxigraph.BlankNode) for t in release_terms)
+        second = pipeline.ingest(store, [releases])
+        assert second.ingested == [] and len(second.skipped) == first.files
+        assert _quads(store) == quads
