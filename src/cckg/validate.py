@@ -171,13 +171,15 @@ def validate_graph(
     return ValidationReport(bool(conforms), results, report_graph)
 
 
-def validate_store(store: Store, vocabulary_graph: URIRef | None = None) -> ValidationReport:
+def validate_store(
+    store: Store, vocabulary_graph: URIRef | None = None, shapes: rdflib.Graph | None = None
+) -> ValidationReport:
     """Validate every graph in the store (the vocabulary graph is replaced by the ontology files)."""
     if vocabulary_graph is None:
         from cckg.rdfmap import VOCABULARY_GRAPH
 
         vocabulary_graph = VOCABULARY_GRAPH
-    return validate_graph(load_store(store, skip=[vocabulary_graph]))
+    return validate_graph(load_store(store, skip=[vocabulary_graph]), shapes)
 
 
 def validate_files(paths: Iterable[Path], input_format: str | None = None) -> ValidationReport:

@@ -6,17 +6,16 @@ sentence it comes from (quote and character offsets into ``release.text``) and a
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from cckg.extract.agencies import find_agencies
 from cckg.extract.context import Context
+from cckg.extract.cooperation import find_cooperation
 from cckg.extract.dates import find_dates
 from cckg.extract.events import find_agreements, find_events, find_operations
 from cckg.extract.knowledge import knowledge
 from cckg.extract.nlp import matchers, spans
 from cckg.extract.people import find_people
 from cckg.extract.seizures import find_seizures
-from cckg.model import Cooperation, Evidence, ReleaseFacts
+from cckg.model import Evidence, ReleaseFacts
 from cckg.reader import Release
 
 __all__ = ["extract"]
@@ -76,20 +75,5 @@ def extract(release: Release) -> ReleaseFacts:
         seizures=seizures,
         crime_types=list(crime_types),
         crime_type_evidence=crime_types,
-        cooperation=_cooperation(events, agreements, operations),
+        cooperation=find_cooperation(ctx, events, agreements, operations),
     )
-
-
-def _cooperation(events, agreements, operations) -> list[Cooperation]:  # type: ignore[no-untyped-def]
-    """Agency pairs shown working together: a shared event, agreement or joint operation."""
-    pairs: dict[tuple[str, str], Cooperation] = {}
-    groups = [(e.participants, e.evidence, 0.8) for e in events if e.status == "held"]
-    groups += [(a.parties, a.evidence, 0.85) for a in agreements]
-    groups += [([*o.led_by, *o.participants], o.evidence, 0.75) for o in operations]
-    for agencies, evidence, confidence in groups:
-        for a, b in combinations(sorted(set(agencies)), 2):
-            link = pairs.setdefault((a, b), Cooperation((a, b), confidence=confidence))
-            for item in evidence[:1]:
-                if item not in link.evidence:
-                    link.evidence.append(item)
-    return list(pairs.values())

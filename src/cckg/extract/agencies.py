@@ -60,7 +60,7 @@ def _compound_re() -> re.Pattern[str]:
 def _unknown_re() -> re.Pattern[str]:
     heads = sorted(knowledge().patterns["agency_heads"], key=len, reverse=True)
     head = "|".join(re.escape(h.title()).replace(r"\-", "-") for h in heads)
-    word = r"[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*"
+    word = r"(?!The\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*"
     return re.compile(
         rf"\b(?P<name>(?:{word}\s+(?:(?:of|and|for|the)\s+)?){{0,5}}?(?:{head}))"
         rf"(?P<of>\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?(?!\s*[A-Z][a-z])"
@@ -169,6 +169,13 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
                     break
     candidates.sort(key=lambda m: m.start)
 
+    # "World Customs Organization Regional Intelligence Liaison Office ...": a body named right
+    # before its own unit is part of the unit's name.
+    candidates = [
+        m for i, m in enumerate(candidates)
+        if not (i + 1 < len(candidates) and text[m.end : candidates[i + 1].start] in (" ", "'s ", "’s ")
+                and m.key != candidates[i + 1].key)
+    ]
     for mention in candidates:
         agency = found.agencies.get(mention.key)
         if agency is None:

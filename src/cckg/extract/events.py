@@ -181,6 +181,16 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
+    # Participation sentences with no event of their own add their agencies to the last event.
+    mentioned = {m.sentence.start for m in _event_mentions(doc, ctx)}
+    for sent in doc.sents:
+        if sent.start in mentioned or not _has(sent.text, patterns["participation_cues"]):
+            continue
+        before = [e for e in events if e.evidence and e.evidence[0].start < sent.start_char]
+        if before:
+            for agency in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
+                if agency not in before[-1].participants:
+                    before[-1].participants.append(agency)
     # Delegation sentences with no event of their own add heads to the first held event.
     held = [e for e in events if e.status == "held"]
     for sent in doc.sents:
@@ -286,9 +296,16 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
         if same is not None:
             if len(name.split()) > len(same.name.split()) and (mention.mechanism or _is_bare_label(same.name)):
                 same.name = name
+            for party in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
+                if party not in same.parties:
+                    same.parties.append(party)
             same.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
             continue
         agreements.append(_new_agreement(mention, name, sent, ctx, main_event))
+    for agreement in agreements:
+        # "signed between the two places": the parties are those of the main event.
+        if len(agreement.parties) < 2 and main_event:
+            agreement.parties += [p for p in main_event.participants if p not in agreement.parties]
     return agreements
 
 
@@ -313,10 +330,6 @@ def _new_agreement(mention: _AgreementMention, name: str, sent: Span, ctx: Conte
     else:
         agreement.date = ctx.published
     agreement.parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
-    if len(agreement.parties) < 2 and main_event:
-        for party in main_event.participants:
-            if party not in agreement.parties:
-                agreement.parties.append(party)
     if _has(sent.text, ["signed", "inked", "sign"]):
         agreement.signatories = ctx.people_in(sent.start_char, sent.end_char)
     agreement.topics = ctx.crimes_in(mention.start, sent.end_char) or ctx.crimes_in(sent.start_char, sent.end_char)
@@ -436,6 +449,18 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
             if crime not in same.crime_types:
                 same.crime_types.append(crime)
         same.evidence.append(ctx.evidence(start, end))
+    # Sentences about "the operation" or its participants add their agencies to it.
+    references = knowledge().patterns["operation_references"]
+    for start, end in ctx.sentences:
+        earlier = [o for o in operations if o.evidence and o.evidence[0].start < start]
+        if not earlier or not _has(ctx.content[start:end], references):
+            continue
+        operation = earlier[-1]
+        if any(e.start == ctx.evidence(start, end).start for e in operation.evidence):
+            continue
+        for agency in ctx.agencies_in(start, end, with_people=False):
+            if agency not in operation.participants and agency not in operation.led_by:
+                operation.participants.append(agency)
     for operation in operations:
         if not operation.led_by:
             speaker = ctx.speaker_agency(operation.evidence[0].start if operation.evidence else 0)

@@ -1,0 +1,87 @@
+"""Which agencies a release shows cooperating: pairs from shared events, agreements, joint
+operations and sentences that say so ("acting on intelligence provided by Japan Customs").
+
+A multilateral event or operation (more than three agencies) pairs its organiser or coordinator
+with each participant, not every participant with every other; an intergovernmental body is not
+paired with the members that attend its own governing sessions.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from cckg.extract.context import Context
+from cckg.extract.knowledge import knowledge
+from cckg.model import Agreement, Cooperation, Event, Evidence, Operation
+
+SMALL_GROUP = 3
+
+
+def _pairs(leads: list[str], others: list[str]) -> list[tuple[str, str]]:
+    everyone = list(dict.fromkeys([*leads, *others]))
+    if len(everyone) <= SMALL_GROUP or not leads:
+        return [tuple(sorted(p)) for p in combinations(everyone, 2)]  # type: ignore[misc]
+    pairs = {tuple(sorted((a, b))) for a in leads for b in everyone if a != b}
+    return sorted(pairs)  # type: ignore[arg-type]
+
+
+def _own_session(event: Event, agency: str, ctx: Context) -> bool:
+    """An intergovernmental body attending its own governing session ("WCO Council Sessions")."""
+    record = next((a for a in ctx.agencies.agencies.values() if a.name == agency), None)
+    if record is None or record.kind != "intergovernmental":
+        return False
+    name = event.name or ""
+    return any(n and n in name for n in (record.name, *record.acronyms)) or bool(
+        re.search(r"\b(?:Council|General Assembly|Policy Commission)\b", name)
+    )
+
+
+def find_cooperation(
+    ctx: Context, events: list[Event], agreements: list[Agreement], operations: list[Operation]
+) -> list[Cooperation]:
+    links: dict[tuple[str, str], Cooperation] = {}
+
+    def link(pair: tuple[str, str], evidence: list[Evidence], confidence: float) -> None:
+        if pair[0] == pair[1]:
+            return
+        found = links.setdefault(pair, Cooperation(pair, confidence=confidence))
+        for item in evidence[:1]:
+            if item not in found.evidence:
+                found.evidence.append(item)
+
+    for event in events:
+        if event.status != "held":
+            continue
+        members = [p for p in event.participants if not _own_session(event, p, ctx)]
+        for pair in _pairs(members[:1] if len(members) > SMALL_GROUP else [], members):
+            link(pair, event.evidence, 0.8)
+    for agreement in agreements:
+        for pair in _pairs([], agreement.parties):
+            link(pair, agreement.evidence, 0.85)
+    for operation in operations:
+        for pair in _pairs(operation.led_by, operation.participants):
+            link(pair, operation.evidence, 0.75)
+    _cue_sentences(ctx, link)
+    return list(links.values())
+
+
+def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
+    cues = knowledge().patterns["cooperation_cues"]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
+    publisher = ctx.publisher()
+    for start, end in ctx.sentences:
+        match = pattern.search(ctx.content, start, end)
+        if not match:
+            continue
+        cue_at = match.start()
+        after = ctx.agencies_in(match.end(), end)
+        if not after:
+            continue
+        before = ctx.agencies_in(start, cue_at, with_people=True)
+        subjects = before or [a for a in [ctx.speaker_agency(cue_at)] if a] or publisher
+        evidence = [ctx.evidence(start, end)]
+        for subject in subjects[:2]:
+            for partner in after:
+                if partner != subject:
+                    link(tuple(sorted((subject, partner))), evidence, 0.7)
