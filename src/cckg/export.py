@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 
 import networkx as nx
@@ -87,9 +88,11 @@ def to_graphml(graph: nx.Graph) -> bytes:
 
 
 def to_gexf(graph: nx.Graph) -> bytes:
+    """GEXF 1.2draft, valid against its XML schema."""
     out = io.BytesIO()
     nx.write_gexf(flatten(graph), out, encoding="utf-8", prettyprint=True, version="1.2draft")
-    return out.getvalue()
+    # NetworkX always writes <graph name="...">, which the 1.2draft schema does not allow.
+    return re.sub(rb'(<graph\b[^>]*?)\s+name="[^"]*"', rb"\1", out.getvalue(), count=1)
 
 
 def to_json(graph: nx.Graph) -> bytes:

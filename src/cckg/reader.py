@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from dateutil import parser as dateparser
 
 from cckg import resources
@@ -46,8 +45,7 @@ class Release:
 
 @cache
 def page_patterns() -> dict[str, Any]:
-    with resources.path("data", "patterns", "page.yaml").open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+    data: dict[str, Any] = resources.load_yaml("data", "patterns", "page.yaml")
     data["chrome_lines"] = {line.lower() for line in data["chrome_lines"]}
     data["body_end_re"] = re.compile("|".join(f"(?:{p})" for p in data["body_end"]), re.IGNORECASE)
     return data

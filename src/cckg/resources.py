@@ -7,8 +7,12 @@ editable install) reads them in place.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -35,3 +39,22 @@ def ontology_files() -> list[Path]:
 
 def shape_files() -> list[Path]:
     return sorted(path("shapes").glob("*.ttl"))
+
+
+class _DataLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so "on", "no" or "NO" (Norway) stay strings."""
+
+
+_DataLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_yaml(*parts: str) -> Any:
+    """Read a YAML data file of the project."""
+    with path(*parts).open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass

@@ -43,7 +43,7 @@ def extract(release: Release) -> ReleaseFacts:
     events = find_events(doc, ctx)
     agreements = find_agreements(doc, ctx, events)
     operations = find_operations(doc, ctx)
-    seizures = find_seizures(ctx)
+    seizures = find_seizures(ctx, operations)
 
     for key, agency in ctx.agencies.agencies.items():
         first = next(m for m in ctx.agencies.mentions if m.key == key)

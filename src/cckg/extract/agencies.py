@@ -107,7 +107,10 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
             if key is None and code and head.lower().startswith("customs"):
                 key = kb.customs_by_country.get(code)
             keys.append(key)
-        if all(keys) and free(*match.span()):
+        if all(keys):
+            # The compound wins over the single names found inside it ("... and Macao Customs").
+            candidates = [m for m in candidates if not (match.start() <= m.start < match.end())]
+            taken = [span for span in taken if not (match.start() <= span[0] < match.end())]
             for part, key in zip(parts, keys, strict=True):
                 offset = match.start() + match.group(0).find(part)
                 candidates.append(Mention(offset, offset + len(part), str(key), f"{part} {head}"))
@@ -146,6 +149,13 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
             continue
         candidates.append(Mention(match.start(), match.end(), slug(name), name))
         taken.append(match.span())
+
+    # "an AFP-led investigation": a known name joined to "-led" is one token for spaCy.
+    for match in re.finditer(r"\b([A-Z][\w&]{1,15})(?=-(?:led|coordinated|organised|organized|hosted|run)\b)", text):
+        key = _alias_index().get(match.group(1).lower())
+        if key and free(*match.span()):
+            candidates.append(Mention(match.start(), match.end(), key, match.group(1)))
+            taken.append(match.span())
 
     # Later uses of acronyms defined in the text.
     for acronym, key in defined.items():

@@ -99,6 +99,14 @@ class Context:
                             break
         return found
 
+    def agencies_leading(self, start: int, end: int) -> list[str]:
+        """Agencies named right before "-led" / "-coordinated" in ``[start, end)``."""
+        return [
+            self.agencies.name(m.key) for m in self.agencies.mentions
+            if start <= m.start < end and m.key in self.agencies.agencies
+            and re.match(r"-(?:led|coordinated|organised|organized|hosted|run)\b", self.content[m.end : m.end + 13])
+        ]
+
     def people_in(self, start: int, end: int) -> list[str]:
         return self.people.in_span(start, end)
 

@@ -439,11 +439,12 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
         led = ctx.agencies_after_cue(start, end, ("led by", "launched by", "coordinated by", "co-ordinated by",
                                                   "initiated by", "spearheaded by", "organised by",
                                                   "organized by"))
+        led += ctx.agencies_leading(start, end)
         for agency in led:
             if agency not in same.led_by:
                 same.led_by.append(agency)
         for agency in ctx.agencies_in(start, end, with_people=False):
-            if agency not in same.participants:
+            if agency not in same.participants and agency not in same.led_by:
                 same.participants.append(agency)
         for crime in ctx.crimes_in(start, end):
             if crime not in same.crime_types:

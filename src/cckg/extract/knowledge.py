@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
@@ -65,8 +64,7 @@ class Knowledge:
 
 
 def _read_yaml(*parts: str) -> Any:
-    with resources.path(*parts).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return resources.load_yaml(*parts)
 
 
 def _scheme_labels(filename: str, base: str) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ from text_to_num import text2num
 
 from cckg.extract.context import Context
 from cckg.extract.knowledge import knowledge
-from cckg.model import Seizure
+from cckg.model import Operation, Seizure
 
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -49,19 +49,20 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _goods_and_unit(rest: str) -> tuple[str, str, int] | None:
-    """Unit and goods from the words after a number: "sticks of cigarettes", "rhino horns"."""
+def _goods_and_unit(rest: str) -> tuple[str, str, bool] | None:
+    """Unit and goods from the words after a number: "sticks of cigarettes", "rhino horns",
+    "counterfeit luxury handbags" (a plural noun with no unit counts items)."""
     patterns = knowledge().patterns
     units: dict[str, str] = patterns["units"]
     not_seized = {w.lower() for w in patterns["not_seized"]}
-    words = re.findall(r"[\w'’-]+", rest)
+    rest = re.sub(r"\s*\([^()]*\)", "", rest)  # "480,000 ecstasy (MDMA) tablets"
+    clause = re.split(r"[,;:()]|\s[-–—]\s", rest, maxsplit=1)[0]
+    words = re.findall(r"[\w'’-]+", clause)
     for i, word in enumerate(words[:5]):
         lowered = word.lower()
-        if any(c.isdigit() for c in word):
+        if any(c.isdigit() for c in word) or lowered in not_seized:
             return None
         two = f"{lowered} {words[i + 1].lower()}" if i + 1 < len(words) else ""
-        if lowered in not_seized or lowered in ("hk", "us", "rmb", "usd", "hkd", "dollars", "yuan", "euros"):
-            return None
         unit_word = two if two in units else lowered if lowered in units else None
         if unit_word is None:
             continue
@@ -70,32 +71,94 @@ def _goods_and_unit(rest: str) -> tuple[str, str, int] | None:
         if after[:1] and after[0].lower() == "of":
             goods = _goods_phrase(after[1:])
             if goods:
-                return goods, unit, i
-        adjectives = [w for w in words[:i] if w.islower() or w[0].isupper() and i > 0]
-        goods = " ".join([*adjectives, word]) if unit_word in _COUNTABLE_GOODS else " ".join(adjectives)
-        if goods:
-            return goods, unit, i
-        return None
+                return goods, unit, True
+        adjectives = _goods_phrase(words[:i])
+        goods = f"{adjectives} {word}".strip() if unit_word in _COUNTABLE_GOODS else adjectives
+        return (goods, unit, True) if goods else None
+    # No unit: a plural noun phrase is a count of items ("3,200 counterfeit luxury handbags").
+    goods = _goods_phrase(words)
+    last = goods.split()[-1].lower() if goods else ""
+    if last.endswith("s") and len(last) > 3 and last not in not_seized and not last.endswith("ss"):
+        return goods, "items", False
     return None
 
 
 _COUNTABLE_GOODS = {"cigarettes", "tusks", "horns", "tablets", "pills", "capsules", "bottles", "vials",
                     "cartons", "packs", "packets", "pieces", "items", "articles", "pairs", "boxes", "bags"}
-_GOODS_STOP = {"of", "a", "an", "the", "were", "was", "which", "that", "with", "in", "at", "from", "to",
-               "and", "worth", "valued", "by", "for", "into", "on", "smuggled", "hidden", "concealed",
-               "seized", "found", "bound", "destined", "en", "estimated", "had", "have", "has"}
 
 
 def _goods_phrase(words: list[str]) -> str:
-    goods = []
-    for word in words[:5]:
-        if word.lower() in _GOODS_STOP:
+    """The goods: words up to the first stop word, capitalised word (after the first) or number."""
+    stops = {w.lower() for w in knowledge().patterns["goods_stops"]}
+    goods: list[str] = []
+    for word in words[:6]:
+        if word.lower() in stops or any(c.isdigit() for c in word) or goods and word[:1].isupper():
             break
         goods.append(word)
     return " ".join(goods)
 
 
-def find_seizures(ctx: Context) -> list[Seizure]:
+@cache
+def _cash_re() -> re.Pattern[str]:
+    currencies = knowledge().patterns["currencies"]
+    symbol = "|".join(re.escape(c) for c in sorted(currencies, key=len, reverse=True))
+    return re.compile(
+        rf"(?:\b(?P<qual>about|some|over|more than|nearly|around|approximately)\s+)?"
+        rf"(?P<cur>{symbol})\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s+(?P<scale>million|billion|thousand))?"
+    )
+
+
+def _cash_seizures(ctx: Context, start: int, end: int) -> list[Seizure]:
+    """Seized cash: a currency amount in a sentence about cash, not a value or a loss."""
+    patterns = knowledge().patterns
+    sentence = ctx.content[start:end]
+    if not any(re.search(rf"\b{re.escape(w)}\b", sentence, re.I) for w in patterns["cash_words"]):
+        return []
+    value_words = "|".join(re.escape(w) for w in patterns["value_words"])
+    found = []
+    for match in _cash_re().finditer(sentence):
+        before = sentence[max(0, match.start() - 30) : match.start()].lower()
+        if re.search(rf"\b(?:{value_words})\b[^,;]*$", before):
+            continue
+        quantity = float(match.group("num").replace(",", ""))
+        if match.group("scale"):
+            quantity *= _SCALES[match.group("scale").lower()]
+        qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
+        seizure = Seizure(goods="cash", quantity=quantity, unit=patterns["currencies"][match.group("cur")],
+                          qualifier=qualifier, confidence=0.7)
+        found.append(seizure)
+    return found
+
+
+def _cue_near(sentence: str, start: int, end: int, cues: list[str]) -> bool:
+    window = sentence[max(0, start - 150) : end].lower()
+    return any(re.search(rf"\b{re.escape(c)}\b", window) for c in cues)
+
+
+def _context_date(ctx: Context, start: int, operations: list[Operation]) -> str | None:
+    """A seizure's date from context: the period of the operation it belongs to (its month, or
+    its year when the operation spans months), else the date of the sentence before."""
+    earlier = [o for o in operations if o.start and o.evidence and o.evidence[0].start <= start]
+    if earlier:
+        operation = earlier[-1]
+        first, last = operation.start or "", operation.end or operation.start or ""
+        return first[:7] if first[:7] == last[:7] and len(first) >= 7 else first[:4]
+    previous = [(s, e) for s, e in ctx.sentences if e <= start][-1:]
+    if previous and (date := ctx.date_in(*previous[0])) and "\n\n" not in ctx.content[previous[0][1] : start]:
+        return date.end_value or date.value
+    return None
+
+
+def _crimes_for(ctx: Context, goods: str, start: int, end: int) -> list[str]:
+    """Crime types of a seizure: those its goods name, else those of its sentence."""
+    from cckg.extract.nlp import matchers, spans
+
+    built = matchers()
+    named = [m.key for m in spans(built.nlp.make_doc(goods), built.crime)]
+    return list(dict.fromkeys(named)) or ctx.crimes_in(start, end)
+
+
+def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
     patterns = knowledge().patterns
     cues = [c.lower() for c in patterns["seizure_cues"]]
     references = [r.lower() for r in patterns["shipment_references"]]
@@ -121,17 +184,19 @@ def find_seizures(ctx: Context) -> list[Seizure]:
             parsed = _goods_and_unit(match.group("rest"))
             if parsed is None:
                 continue
-            goods, unit, _ = parsed
+            goods, unit, unit_named = parsed
+            if not unit_named and not _cue_near(sentence, match.start(), match.end() + len(goods) + 30, cues):
+                continue
             qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
             seizure = Seizure(goods=goods, quantity=quantity, unit=unit, qualifier=qualifier, confidence=0.8)
-            date = ctx.date_in(start, end)
-            if date:
-                seizure.date = date.end_value or date.value
-            seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=("in", "at"))
-            offset = start + match.start()
-            seizure.crime_types = ctx.crimes_in(offset, start + match.end()) or ctx.crimes_in(start, end)
-            seizure.evidence.append(ctx.evidence(start, end))
             found_here.append(seizure)
+        found_here += _cash_seizures(ctx, start, end)
+        for seizure in found_here:
+            date = ctx.date_in(start, end)
+            seizure.date = (date.end_value or date.value) if date else _context_date(ctx, start, operations)
+            seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=("in", "at"))
+            seizure.crime_types = _crimes_for(ctx, seizure.goods, start, end)
+            seizure.evidence.append(ctx.evidence(start, end))
         if not found_here and any(r in lowered for r in references) and seizures:
             # "the shipment was seized in Italy in April 2003": where and when the last one was seized.
             last = seizures[-1]
