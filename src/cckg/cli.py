@@ -144,10 +144,11 @@ def main(ctx: click.Context, store: str | None) -> None:
 @click.pass_context
 @handle_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], force: bool) -> None:
-    """Read, extract and store releases (files or folders of .txt .md .html .htm).
+    """Read, extract and store releases.
 
-    Each release becomes one named graph; a release stored unchanged (same content hash and cckg
-    version) is skipped.  A broken file is reported and the others are still stored (exit 1).
+    PATHS are release files or folders of them (.txt .md .html .htm).  Each release becomes one
+    named graph; a release stored unchanged (same content hash and cckg version) is skipped.
+    A broken file is reported and the others are still stored (exit 1).
     """
     from cckg import pipeline
 
@@ -175,7 +176,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], force: bool) -> None:
 @click.pass_context
 @handle_errors
 def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, output: str | None) -> None:
-    """Print the facts of each release as JSON (docs: the release JSON format).  Stores nothing."""
+    """Print the facts of each release as JSON.
+
+    One object per release, in the release JSON format (JSON Lines for several).  Stores nothing.
+    """
     from cckg import extract as extractor
     from cckg import reader
 
@@ -236,9 +240,10 @@ def validate(
     shape_files: tuple[Path, ...],
     output: str | None,
 ) -> None:
-    """Validate the store (every graph, with the ontology), or RDF FILEs, against the SHACL shapes.
+    """Validate the store, or RDF FILEs, against the SHACL shapes.
 
-    Exit 0 when the data conforms, 1 when it does not.
+    The store is validated as the union of its graphs, with the ontology.  Exit 0 when the data
+    conforms, 1 when it does not.
     """
     import rdflib
 
@@ -290,8 +295,9 @@ def query_command(
     fmt: str,
     output: str | None,
 ) -> None:
-    """Run a named query (see --list), a SPARQL file, or SPARQL from standard input (-).
+    """Run a named query, a SPARQL file, or SPARQL from stdin.
 
+    NAME is a named query (see --list), FILE.rq a SPARQL file, - reads standard input.
     Queries see the union of all graphs.  Updates are refused.
     """
     from cckg import query
@@ -332,7 +338,10 @@ def export() -> None:
 @click.pass_context
 @handle_errors
 def export_agencies(ctx: click.Context, fmt: str, output: str | None) -> None:
-    """The agency cooperation network: agencies joined by shared events, agreements and operations."""
+    """The agency cooperation network.
+
+    Agencies joined by shared events, agreements, joint operations and cooperation statements.
+    """
     from cckg import export as exporter
 
     with store_for(ctx, read_only=True) as store:

@@ -52,6 +52,7 @@ class Event:
     city: str | None = None
     country: str | None = None
     participants: list[str] = field(default_factory=list)
+    organizers: list[str] = field(default_factory=list)
     delegation_heads: list[str] = field(default_factory=list)
     status: str = "held"  # held | planned
     series: str | None = None

@@ -34,31 +34,13 @@ from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import resources
-from cckg.store import QueryResult, QuerySyntaxError, SelectResult, Store, sparql_term
+from cckg.store import PREFIXES, QueryResult, QuerySyntaxError, SelectResult, Store, sparql_term
 
 PARAM_TYPES = ("string", "integer", "decimal", "date", "boolean", "iri")
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = {"table": "turtle", "markdown": "turtle", "json": "json-ld", "csv": "nt", "tsv": "nt"}
 PARAMS_MARKER = re.compile(r"^[ \t]*#[ \t]*@params[ \t]*$", re.MULTILINE)
 
-#: Prefixes used to shorten IRIs in table and markdown output.
-PREFIXES = {
-    "id": "https://w3id.org/cckg/id/",
-    "cckg": "https://w3id.org/cckg/ns#",
-    "crime": "https://w3id.org/cckg/crime-type/",
-    "agreementkind": "https://w3id.org/cckg/agreement-kind/",
-    "agencykind": "https://w3id.org/cckg/agency-kind/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "cckgsh": "https://w3id.org/cckg/shapes#",
-}
 
 
 class QueryError(Exception):

@@ -199,6 +199,8 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         place(node, event.city, event.country)
         for participant in event.participants:
             add((node, CCKG.participant, agency_node(participant)))
+        for organizer in event.organizers:
+            add((node, SCHEMA.organizer, agency_node(organizer)))
         for head in event.delegation_heads:
             add((node, CCKG.delegationHead, person_node(head)))
         if series is not None:

@@ -30,6 +30,25 @@ STORE_ENV = "CCKG_STORE"
 CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
+#: Prefixes for IRIs in dumps and in table and markdown query output.
+PREFIXES = {
+    "id": "https://w3id.org/cckg/id/",
+    "cckg": "https://w3id.org/cckg/ns#",
+    "crime": "https://w3id.org/cckg/crime-type/",
+    "agreementkind": "https://w3id.org/cckg/agreement-kind/",
+    "agencykind": "https://w3id.org/cckg/agency-kind/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "http://schema.org/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "cckgsh": "https://w3id.org/cckg/shapes#",
+}
+
 #: Serialisation formats of :meth:`Store.dump`: name -> (pyoxigraph format, holds named graphs).
 DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
     "nquads": (ox.RdfFormat.N_QUADS, True),
@@ -283,11 +302,16 @@ class OxigraphStore(Store):
         if format not in DUMP_FORMATS:
             raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
         rdf_format, has_graphs = DUMP_FORMATS[format]
+        # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
+        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
+        prefixes = prefixes if format in ("turtle", "trig") else None
         if graph is not None:
-            return self.oxigraph.dump(format=rdf_format, from_graph=ox.NamedNode(str(graph))) or b""
+            named = ox.NamedNode(str(graph))
+            return self.oxigraph.dump(format=rdf_format, from_graph=named, prefixes=prefixes) or b""
         if has_graphs:
-            return self.oxigraph.dump(format=rdf_format) or b""
-        union = self.oxigraph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            return self.oxigraph.dump(format=rdf_format, prefixes=prefixes) or b""
+        everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        union = self.oxigraph.query(everything, use_default_graph_as_union=True)
         assert isinstance(union, ox.QueryTriples)
         return union.serialize(format=rdf_format) or b""
 

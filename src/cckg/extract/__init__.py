@@ -6,13 +6,15 @@ sentence it comes from (quote and character offsets into ``release.text``) and a
 
 from __future__ import annotations
 
+import re
+
 from cckg.extract.agencies import find_agencies
 from cckg.extract.context import Context
 from cckg.extract.cooperation import find_cooperation
 from cckg.extract.dates import find_dates
 from cckg.extract.events import find_agreements, find_events, find_operations
 from cckg.extract.knowledge import knowledge
-from cckg.extract.nlp import matchers, spans
+from cckg.extract.nlp import Mention, matchers, spans
 from cckg.extract.people import find_people
 from cckg.extract.seizures import find_seizures
 from cckg.model import Evidence, ReleaseFacts
@@ -37,7 +39,9 @@ def extract(release: Release) -> ReleaseFacts:
     title_words = {title.split()[0] for title in knowledge().titles}
     ctx.agencies = find_agencies(doc, release.content, title_words)
     agency_spans = [(m.start, m.end) for m in ctx.agencies.mentions]
-    ctx.crimes = [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)]
+    ctx.crimes = _specific_crimes(
+        [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)], release.content
+    )
     ctx.people = find_people(doc, release.content, sentences, ctx.agencies)
 
     events = find_events(doc, ctx)
@@ -77,3 +81,22 @@ def extract(release: Release) -> ReleaseFacts:
         crime_type_evidence=crime_types,
         cooperation=find_cooperation(ctx, events, agreements, operations),
     )
+
+
+GENERAL_CRIME = "smuggling"
+
+
+def _specific_crimes(crimes: list[Mention], text: str) -> list[Mention]:
+    """Drop general "smuggling" where the text says what is smuggled ("the smuggling of
+    endangered species", "methamphetamine smuggling"): the specific type stands for it."""
+    kept = []
+    for crime in crimes:
+        if crime.key == GENERAL_CRIME and any(
+            other.key != GENERAL_CRIME
+            and (re.fullmatch(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}", text[crime.end : other.start])
+                 or 0 <= crime.start - other.end <= 3)
+            for other in crimes
+        ):
+            continue
+        kept.append(crime)
+    return kept

@@ -99,6 +99,14 @@ class Context:
                             break
         return found
 
+    def agencies_before_cue(self, start: int, end: int, cues: tuple[str, ...]) -> list[str]:
+        """Agencies named right before a verb: "The C&ED is hosting ..."."""
+        pattern = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:" + "|".join(re.escape(c) for c in cues) + r")\b")
+        return [
+            self.agencies.name(m.key) for m in self.agencies.mentions
+            if start <= m.start < end and m.key in self.agencies.agencies and pattern.match(self.content[m.end : end])
+        ]
+
     def agencies_leading(self, start: int, end: int) -> list[str]:
         """Agencies named right before "-led" / "-coordinated" in ``[start, end)``."""
         return [

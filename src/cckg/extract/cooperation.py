@@ -16,6 +16,11 @@ from cckg.extract.knowledge import knowledge
 from cckg.model import Agreement, Cooperation, Event, Evidence, Operation
 
 SMALL_GROUP = 3
+_BETWEEN = re.compile(
+    r"\b(?:co-?operation|collaboration|partnership|exchange|mechanism|liaison|ties|relations)"
+    r"(?:\s+[\w-]+){0,3}?\s+between\b",
+    re.IGNORECASE,
+)
 
 
 def _pairs(leads: list[str], others: list[str]) -> list[tuple[str, str]]:
@@ -31,10 +36,7 @@ def _own_session(event: Event, agency: str, ctx: Context) -> bool:
     record = next((a for a in ctx.agencies.agencies.values() if a.name == agency), None)
     if record is None or record.kind != "intergovernmental":
         return False
-    name = event.name or ""
-    return any(n and n in name for n in (record.name, *record.acronyms)) or bool(
-        re.search(r"\b(?:Council|General Assembly|Policy Commission)\b", name)
-    )
+    return bool(re.search(r"\b(?:Council|General Assembly|Policy Commission|Governing Board)\b", event.name or ""))
 
 
 def find_cooperation(
@@ -54,7 +56,8 @@ def find_cooperation(
         if event.status != "held":
             continue
         members = [p for p in event.participants if not _own_session(event, p, ctx)]
-        for pair in _pairs(members[:1] if len(members) > SMALL_GROUP else [], members):
+        leads = [o for o in event.organizers if o in members] or members[:1]
+        for pair in _pairs(leads if len(members) > SMALL_GROUP else [], members):
             link(pair, event.evidence, 0.8)
     for agreement in agreements:
         for pair in _pairs([], agreement.parties):
@@ -71,6 +74,12 @@ def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
     publisher = ctx.publisher()
     for start, end in ctx.sentences:
+        between = _BETWEEN.search(ctx.content, start, end)
+        if between:
+            named = ctx.agencies_in(between.end(), end)
+            evidence = [ctx.evidence(start, end)]
+            for a, b in combinations(named[:2], 2):
+                link(tuple(sorted((a, b))), evidence, 0.7)
         match = pattern.search(ctx.content, start, end)
         if not match:
             continue

@@ -224,6 +224,14 @@ def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bo
     for agency in ctx.agencies_in(start, end, with_people=True):
         if agency not in event.participants:
             event.participants.append(agency)
+    patterns = knowledge().patterns
+    organisers = ctx.agencies_after_cue(start, end, tuple(patterns["organiser_cues_before"]))
+    organisers += ctx.agencies_before_cue(start, end, tuple(patterns["organiser_cues_after"]))
+    for agency in organisers:
+        if agency not in event.organizers:
+            event.organizers.append(agency)
+        if agency not in event.participants:
+            event.participants.append(agency)
     for person in ctx.people_in(start, end):
         if person not in event.delegation_heads:
             event.delegation_heads.append(person)
