@@ -25,6 +25,13 @@ class AgencyFinding:
     def name(self, key: str) -> str:
         return self.agencies[key].name
 
+    def add(self, mention: Mention) -> None:
+        """Record an agency named indirectly (by a post title) at ``mention``."""
+        if mention.key not in self.agencies:
+            self.agencies[mention.key] = _new_agency(mention, knowledge(), "")
+        self.mentions.append(mention)
+        self.mentions.sort(key=lambda m: m.start)
+
     def at(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
 

@@ -124,6 +124,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?!\s+\d)"
         ),
     ),
+    (
+        "relative-named-month",
+        re.compile(rf"\b(?P<rel>last|next|this|coming)\s+(?P<m>{MONTH})\b(?!\s+\d)", re.IGNORECASE),
+    ),
     ("relative-month", re.compile(r"\b(?P<rel>(?:this|last|next) month|earlier this month)\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|of|during|by|until|from|year)\s+(?P<y>{YEAR})\b(?!-)")),
     ("relative-year", re.compile(r"\b(?:in |since |by )?(?P<rel>(?:this|last|next) year)\b", re.I)),
@@ -174,6 +178,16 @@ def _resolve(kind: str, match: re.Match[str], pub: date | None) -> DateMention |
     if kind in ("month-year", "in-month"):
         value = _iso(_year(groups.get("y"), groups.get("rel"), pub), _month(groups["m"]))
         return DateMention(match.start("m"), end, value) if value else None
+    if kind == "relative-named-month":
+        if pub is None:
+            return None
+        month, rel = _month(groups["m"]), groups["rel"].lower()
+        year = pub.year
+        if rel == "last" and month >= pub.month:
+            year -= 1
+        elif rel in ("next", "coming") and month <= pub.month:
+            year += 1
+        return DateMention(start, end, _iso(year, month) or "")
     if kind == "relative-month":
         if pub is None:
             return None

@@ -80,29 +80,29 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
         if note and not re.fullmatch(r"\([A-Z&/.-]+\)", note.group(0).strip()):
             end = note.end()
         title_text = " ".join(text[mention.start : end].split())
-        agency = None
         inside = agencies.at(mention.start, end)
-        if inside:
-            agency = inside[-1].key
-        else:
-            agency = _agency_by_post(title_text, agencies, kb.agencies)
+        agency = inside[-1].key if inside else _agency_by_post(title_text, agencies, kb.agencies)
+        if agency is not None and agency not in agencies.agencies:
+            agencies.add(Mention(mention.start, end, agency, title_text))
         found.append(_Title(mention.start, end, title_text, agency))
     return found
 
 
 def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str | None:
-    """An agency the title names by its post ("Commissioner of Customs and Excise")."""
+    """An agency the title names by its post ("Commissioner of Customs and Excise"): a post of an
+    agency in the release, else an agency name the "of ..." tail begins, else any gazetteer post."""
     lowered = title.lower()
-    for key, agency in gazetteer.items():
-        if key in agencies.agencies and any(lowered.startswith(post.lower()) for post in agency.posts):
-            return str(key)
+    posts = [key for key, agency in gazetteer.items() if any(lowered.startswith(p.lower()) for p in agency.posts)]
+    mentioned = [key for key in posts if key in agencies.agencies]
+    if mentioned:
+        return str(mentioned[0])
     match = re.search(r"\bof\s+(?:the\s+)?(.+)$", title)
     if match and " " in match.group(1).strip():
         tail = match.group(1).lower()
         for key, agency in agencies.agencies.items():
             if any(n.lower().startswith(tail) for n in (agency.name, *agency.aliases)):
                 return key
-    return None
+    return str(posts[0]) if len(posts) == 1 else None
 
 
 def find_people(
