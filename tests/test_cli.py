@@ -346,3 +346,13 @@ def test_every_command_and_option_is_in_the_readme(path: str, command: click.Com
 def test_the_readme_documents_the_global_options() -> None:
     section = readme_commands()
     assert "--store" in section and "CCKG_STORE" in section and "./cckg-store" in section
+
+
+def test_progress_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cckg import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli.progress("ingest") is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = cli.progress("ingest")
+    assert bar is not None and list(bar([Path("a"), Path("b")])) == [Path("a"), Path("b")]

@@ -19,7 +19,7 @@ CED = "Customs and Excise Department"
 KCS = "Korea Customs Service"
 R2023, R2004 = "000_d93ee451fa80120b", "001_c98b5c3fca22d16e"
 ID = "https://w3id.org/cckg/id/"
-SERIES = f"{ID}series/customs-cooperation-conference/hk-ced/kr-kcs"
+EVENTS = f"{ID}event/customs-cooperation-conference-hk-ced-kr-kcs"
 
 
 def rows(store: OxigraphStore, name: str, **params: str) -> list[tuple[str | None, ...]]:
@@ -159,7 +159,7 @@ def test_evidence(kg: OxigraphStore) -> None:
     assert rows(kg, "evidence", entity="timothy tong") == [
         (R2004, "328", "382", "Membership", f"{ID}membership/f3d2b2b12c7279cb", None,
          "the Commissioner of Hong Kong Customs, Mr Timothy Tong"),
-        (R2004, "390", "553", "Conference", f"{SERIES}/25", "25th Customs Cooperation Conference",
+        (R2004, "390", "553", "Conference", f"{EVENTS}/25", "25th Customs Cooperation Conference",
          "Commissioner Tong headed a delegation to attend the 25th Customs Cooperation Conference with the "
          "Korea Customs Service held in Hong Kong between December 16 and 17"),
     ]  # fmt: skip
@@ -226,8 +226,8 @@ def test_cooperation_links(kg: OxigraphStore) -> None:
          "cybercrime,drug-trafficking,ipr-infringement,money-laundering,tobacco-smuggling"),
         (a, b, "cooperation", f"{ID}cooperation/0ea12c47eccf7adc", None, "2023",
          "drug-trafficking,financial-crime,ipr-infringement,money-laundering"),
-        (a, b, "event", f"{SERIES}/25", "25th Customs Cooperation Conference", "2004", None),
-        (a, b, "event", f"{SERIES}/34", "34th Customs Cooperation Conference", "2023", None),
+        (a, b, "event", f"{EVENTS}/25", "25th Customs Cooperation Conference", "2004", None),
+        (a, b, "event", f"{EVENTS}/34", "34th Customs Cooperation Conference", "2023", None),
         (a, b, "operation", f"{ID}operation/f11c17a37618ad9c", "Project Crocodile", "2004",
          "tobacco-smuggling"),
     ]  # fmt: skip

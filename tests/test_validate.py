@@ -16,7 +16,7 @@ from cckg.store import OxigraphStore
 from conftest import RELEASE_FIXTURES, TEST_SHAPES, VOCABULARY, fixture_graphs
 
 ID = "https://w3id.org/cckg/id/"
-EVENT_34 = rdflib.URIRef(f"{ID}series/customs-cooperation-conference/hk-ced/kr-kcs/34")
+EVENT_34 = rdflib.URIRef(f"{ID}event/customs-cooperation-conference-hk-ced-kr-kcs/34")
 CED = rdflib.URIRef(f"{ID}agency/hk-ced")
 
 
@@ -78,7 +78,7 @@ def test_text_report_groups_by_node(report: v.ValidationReport) -> None:
     blocks = text.split("\n\n")
     assert blocks[0].splitlines()[0] == 'id:agency/hk-ced  "Customs and Excise Department"'
     event = blocks[1].splitlines()
-    series = "id:series/customs-cooperation-conference/hk-ced/kr-kcs"
+    series = "id:event/customs-cooperation-conference-hk-ced-kr-kcs"
     assert event[0] == f'{series}/34  "34th Customs Cooperation Conference"'
     assert event[1].startswith('    evidence: "attended the 34th Customs Cooperation Conference')
     release = "000_d93ee451fa80120b"

@@ -185,7 +185,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     for event in facts.events:
         keys = [agency_keys.get(p) or slug(p) for p in event.participants]
         series = series_iri(event.series, keys) if event.series and event.ordinal is not None else None
-        node = event_iri(event.kind, event.name, event.ordinal, series, event.start, keys)
+        node = event_iri(event.kind, event.name, event.ordinal, event.series if series else None, event.start, keys)
         add((node, RDF.type, EVENT_CLASSES.get(event.kind, CCKG.Event)))
         if event.name:
             add((node, SCHEMA.name, Literal(event.name)))

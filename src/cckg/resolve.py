@@ -50,14 +50,20 @@ def post_iri(agency_key: str | None, title: str) -> URIRef:
     return ID[f"post/{slug(agency_key or 'unknown-agency')}/{slug(title)}"]
 
 
+def series_slug(name: str, participant_keys: list[str]) -> str:
+    """A series by its name and its members: "customs-cooperation-conference--hk-ced--kr-kcs"."""
+    return "--".join([slug(name), *sorted({slug(k) for k in participant_keys})])
+
+
 def series_iri(name: str, participant_keys: list[str]) -> URIRef:
-    return ID[f"series/{slug(name)}/{'/'.join(sorted(slug(k) for k in set(participant_keys)))}"]
+    return ID[f"series/{series_slug(name, participant_keys)}"]
 
 
-def event_iri(kind: str, name: str | None, ordinal: int | None, series: URIRef | None, start: str | None,
+def event_iri(kind: str, name: str | None, ordinal: int | None, series: str | None, start: str | None,
               participant_keys: list[str]) -> URIRef:
+    """An event in a numbered series by series and ordinal; any other by its identifying fields."""
     if series is not None and ordinal is not None:
-        return URIRef(f"{series}/{ordinal}")
+        return ID[f"event/{series_slug(series, participant_keys)}/{ordinal}"]
     return ID[f"event/{digest(kind, name, start, *sorted(participant_keys))}"]
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from cckg.extract.knowledge import Knowledge, knowledge
-from cckg.extract.nlp import Mention, matchers, spans
+from cckg.extract.nlp import Mention, matchers, phrase_regex, spans, within
 from cckg.model import Agency, Evidence
 
 
@@ -33,7 +33,7 @@ class AgencyFinding:
         self.mentions.sort(key=lambda m: m.start)
 
     def at(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        return within(self.mentions, start, end)
 
 
 def slug(text: str) -> str:
@@ -74,14 +74,33 @@ def _unknown_re() -> re.Pattern[str]:
     )
 
 
+@cache
+def _head_re() -> re.Pattern[str]:
+    heads = {h.split()[-1].title() for h in knowledge().patterns["agency_heads"]}
+    return re.compile(r"\b(?:" + "|".join(sorted(heads)) + r")\b")
+
+
+def _windowed(pattern: re.Pattern[str], text: str, anchor: str, reach: int = 200) -> list[re.Match[str]]:
+    """Matches of a costly ``pattern`` searched only in the stretches of text near ``anchor``."""
+    windows: list[list[int]] = []
+    for hit in re.finditer(anchor, text):
+        start, end = max(0, hit.start() - reach), min(len(text), hit.end() + reach)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return [match for start, end in windows for match in pattern.finditer(text, start, end)]
+
+
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
 
 
 def _place_code(text: str, kb: Knowledge) -> str | None:
-    for name in sorted({*kb.countries, *kb.demonyms}, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(name)}\b", text):
-            return kb.countries.get(name) or kb.demonyms.get(name)
-    return None
+    """The country a name names, by a country name or demonym in it ("Royal Thai Customs")."""
+    match = phrase_regex(tuple({*kb.countries, *kb.demonyms}), ignore_case=False).search(text)
+    if match is None:
+        return None
+    return kb.countries.get(match.group(0)) or kb.demonyms.get(match.group(0))
 
 
 def _kind_for(name: str, kb: Knowledge) -> str:
@@ -104,7 +123,8 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
         return not any(start < e and s < end for s, e in taken)
 
     # "Hong Kong and Korea Customs", "Mainland, Hong Kong and Macao Customs"
-    for match in _compound_re().finditer(text):
+    compound_anchor = rf"\band\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+(?:{_head_re().pattern})"
+    for match in _windowed(_compound_re(), text, compound_anchor, reach=120):
         head = match.group("head")
         parts = re.split(r"\s*,\s*|\s+and\s+(?:the\s+)?", match.group("places"))
         keys = []
@@ -145,7 +165,7 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
             defined[acronym] = key
 
     # Agencies the gazetteer does not know, recognised by pattern with a country in the name.
-    for match in _unknown_re().finditer(text):
+    for match in _windowed(_unknown_re(), text, _head_re().pattern, reach=90):
         name = match.group(0).strip()
         if not free(*match.span()) or title_words and name.split()[0] in title_words:
             continue
@@ -173,17 +193,15 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
     candidates.sort(key=lambda m: m.start)
 
     # References back: "the Department" -> the last agency whose name has that noun.
-    for phrase, noun in kb.patterns["reference_nouns"].items():
-        pattern = re.compile(rf"\b[Tt]he {re.escape(str(noun).title())}\b")
-        for match in pattern.finditer(text):
-            if not free(*match.span()):
-                continue
-            earlier = [m for m in candidates if m.end <= match.start()]
-            for mention in reversed(earlier):
-                names = _names_of(mention.key, mention.text, kb)
-                if any(str(noun) in n.lower().split() for n in names):
-                    candidates.append(Mention(match.start(), match.end(), mention.key, phrase))
-                    break
+    nouns: dict[str, str] = {str(n).title(): phrase for phrase, n in kb.patterns["reference_nouns"].items()}
+    for match in re.finditer(rf"\b[Tt]he ({'|'.join(map(re.escape, nouns))})\b", text):
+        if not free(*match.span()):
+            continue
+        noun = match.group(1).lower()
+        for mention in reversed([m for m in candidates if m.end <= match.start()]):
+            if any(noun in n.lower().split() for n in _names_of(mention.key, mention.text, kb)):
+                candidates.append(Mention(match.start(), match.end(), mention.key, nouns[match.group(1)]))
+                break
     candidates.sort(key=lambda m: m.start)
 
     # "World Customs Organization Regional Intelligence Liaison Office ...": a body named right

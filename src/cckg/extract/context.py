@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from cckg.extract.agencies import AgencyFinding
 from cckg.extract.dates import DateMention
 from cckg.extract.knowledge import knowledge
-from cckg.extract.nlp import Mention
+from cckg.extract.nlp import Mention, within
 from cckg.extract.people import PeopleFinding
 from cckg.model import Evidence
 
@@ -26,6 +26,13 @@ class Context:
     agencies: AgencyFinding = field(default_factory=AgencyFinding)
     people: PeopleFinding = field(default_factory=PeopleFinding)
 
+    def sentences_with(self, phrases: list[str]) -> list[tuple[int, int]]:
+        """The sentences that contain one of ``phrases`` (whole words, any case)."""
+        from cckg.extract.nlp import phrase_regex
+
+        hits = [m.start() for m in phrase_regex(tuple(phrases)).finditer(self.content)]
+        return [(s, e) for s, e in self.sentences if any(s <= at < e for at in hits)]
+
     def masked(self, offset: int) -> bool:
         return offset < len(self.content) and self.content[offset] == " " and self.text[offset] != " "
 
@@ -33,9 +40,9 @@ class Context:
         return next(((s, e) for s, e in self.sentences if s <= offset < e), (offset, offset))
 
     def evidence(self, start: int, end: int) -> Evidence:
-        while start < end and self.text[start].isspace():
+        while start < end and self.content[start].isspace():  # masked chrome is white space here
             start += 1
-        while end > start and self.text[end - 1].isspace():
+        while end > start and self.content[end - 1].isspace():
             end -= 1
         return Evidence(self.text[start:end], start, end)
 
@@ -76,7 +83,7 @@ class Context:
         return None, None
 
     def agencies_in(self, start: int, end: int, with_people: bool = False) -> list[str]:
-        keys = [m.key for m in self.agencies.mentions if start <= m.start and m.end <= end]
+        keys = [m.key for m in within(self.agencies.mentions, start, end)]
         if with_people:
             for person in self.people.in_span(start, end):
                 agency = self.people.officials[person].agency
@@ -119,7 +126,7 @@ class Context:
         return self.people.in_span(start, end)
 
     def crimes_in(self, start: int, end: int) -> list[str]:
-        return list(dict.fromkeys(m.key for m in self.crimes if start <= m.start and m.end <= end))
+        return list(dict.fromkeys(m.key for m in within(self.crimes, start, end)))
 
     def publisher(self) -> list[str]:
         """The agency a release comes from: the first one it names."""

@@ -13,6 +13,7 @@ from itertools import combinations
 
 from cckg.extract.context import Context
 from cckg.extract.knowledge import knowledge
+from cckg.extract.nlp import phrase_regex
 from cckg.model import Agreement, Cooperation, Event, Evidence, Operation
 
 SMALL_GROUP = 3
@@ -70,25 +71,25 @@ def find_cooperation(
 
 
 def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
-    cues = knowledge().patterns["cooperation_cues"]
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
+    """Pairs from sentences that say two agencies work together."""
+    cues = phrase_regex(tuple(knowledge().patterns["cooperation_cues"]))
     publisher = ctx.publisher()
-    for start, end in ctx.sentences:
-        between = _BETWEEN.search(ctx.content, start, end)
-        if between:
-            named = ctx.agencies_in(between.end(), end)
-            evidence = [ctx.evidence(start, end)]
-            for a, b in combinations(named[:2], 2):
-                link(tuple(sorted((a, b))), evidence, 0.7)
-        match = pattern.search(ctx.content, start, end)
-        if not match:
-            continue
-        cue_at = match.start()
+    for between in _BETWEEN.finditer(ctx.content):
+        start, end = ctx.sentence_span(between.start())
+        named = ctx.agencies_in(between.end(), end)
+        for a, b in combinations(named[:2], 2):
+            link(tuple(sorted((a, b))), [ctx.evidence(start, end)], 0.7)
+    done: set[int] = set()
+    for match in cues.finditer(ctx.content):
+        start, end = ctx.sentence_span(match.start())
+        if start in done:
+            continue  # the first cue of a sentence speaks for it
+        done.add(start)
         after = ctx.agencies_in(match.end(), end)
         if not after:
             continue
-        before = ctx.agencies_in(start, cue_at, with_people=True)
-        subjects = before or [a for a in [ctx.speaker_agency(cue_at)] if a] or publisher
+        before = ctx.agencies_in(start, match.start(), with_people=True)
+        subjects = before or [a for a in [ctx.speaker_agency(match.start())] if a] or publisher
         evidence = [ctx.evidence(start, end)]
         for subject in subjects[:2]:
             for partner in after:

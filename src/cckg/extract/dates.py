@@ -134,13 +134,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Every date mention has one of these; the patterns run only near them.
+_ANCHOR = re.compile(
+    rf"\b{MONTH}|\b(?:19|20)\d\d\b|\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight|[Tt]his (?:morning|"
+    rf"afternoon|evening))\b|\b(?:[Tt]his|[Ll]ast|[Nn]ext|[Cc]oming)\s+(?:year|month|{MONTH})"
+)
+
+
+def _windows(text: str, reach: int = 40) -> list[tuple[int, int]]:
+    windows: list[list[int]] = []
+    for hit in _ANCHOR.finditer(text):
+        start, end = max(0, hit.start() - reach), min(len(text), hit.end() + reach)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return [(start, end) for start, end in windows]
+
+
 def find_dates(text: str, published: str | None) -> list[DateMention]:
     """All date mentions of ``text``, earliest first, none overlapping another."""
     pub = date.fromisoformat(published) if published else None
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    windows = _windows(text)
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in (m for start, end in windows for m in pattern.finditer(text, start, end)):
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):
                 continue

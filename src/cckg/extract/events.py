@@ -10,7 +10,7 @@ from text_to_num import alpha2digit
 
 from cckg.extract.context import Context
 from cckg.extract.knowledge import knowledge
-from cckg.extract.nlp import matchers
+from cckg.extract.nlp import has_phrase, matchers
 from cckg.model import Agreement, Event, Evidence, Operation
 
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -118,8 +118,7 @@ def _longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
 
 
 def _has(sentence_text: str, cues: list[str]) -> bool:
-    lowered = " ".join(sentence_text.lower().split())
-    return any(re.search(rf"\b{re.escape(c)}\b", lowered) for c in cues)
+    return has_phrase(sentence_text, cues)
 
 
 def _norm(name: str | None) -> str:
@@ -151,7 +150,8 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
     patterns = knowledge().patterns
     generic = {w.lower() for w in patterns["generic_event_words"]}
     events: list[Event] = []
-    for mention in _event_mentions(doc, ctx):
+    mentions = _event_mentions(doc, ctx)
+    for mention in mentions:
         sent = mention.sentence
         event = mention.event
         planned = _has(sent.text, patterns["planned_cues"])
@@ -182,26 +182,24 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         if same is None:
             events.append(event)
     # Participation sentences with no event of their own add their agencies to the last event.
-    mentioned = {m.sentence.start for m in _event_mentions(doc, ctx)}
-    for sent in doc.sents:
-        if sent.start in mentioned or not _has(sent.text, patterns["participation_cues"]):
+    mentioned = {m.sentence.start_char for m in mentions}
+    for start, end in ctx.sentences_with(patterns["participation_cues"]):
+        before = [e for e in events if e.evidence and e.evidence[0].start < start]
+        if start in mentioned or not before:
             continue
-        before = [e for e in events if e.evidence and e.evidence[0].start < sent.start_char]
-        if before:
-            for agency in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
-                if agency not in before[-1].participants:
-                    before[-1].participants.append(agency)
+        for agency in ctx.agencies_in(start, end, with_people=True):
+            if agency not in before[-1].participants:
+                before[-1].participants.append(agency)
     # Delegation sentences with no event of their own add heads to the first held event.
     held = [e for e in events if e.status == "held"]
-    for sent in doc.sents:
-        if held and _has(sent.text, patterns["delegation_cues"]):
-            main = held[0]
-            for person in ctx.people_in(sent.start_char, sent.end_char):
-                if person not in main.delegation_heads:
-                    main.delegation_heads.append(person)
-            for agency in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
-                if agency not in main.participants:
-                    main.participants.append(agency)
+    for start, end in ctx.sentences_with(patterns["delegation_cues"]) if held else []:
+        main = held[0]
+        for person in ctx.people_in(start, end):
+            if person not in main.delegation_heads:
+                main.delegation_heads.append(person)
+        for agency in ctx.agencies_in(start, end, with_people=True):
+            if agency not in main.participants:
+                main.participants.append(agency)
     return events
 
 

@@ -8,6 +8,8 @@ the SKOS vocabularies.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -29,6 +31,13 @@ class Mention:
     end: int
     key: str
     text: str
+
+
+def within(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions (sorted by start) that lie inside ``[start, end)``."""
+    first = bisect_left(mentions, start, key=lambda m: m.start)
+    last = bisect_left(mentions, end, lo=first, key=lambda m: m.start)
+    return [m for m in mentions[first:last] if m.end <= end]
 
 
 @Language.component("cckg_line_breaks")
@@ -115,6 +124,18 @@ def _add_agencies(built: Matchers, kb: Knowledge) -> None:
         exact = [n for n in names if n not in multi] + list(agency.acronyms)
         _add(built.agency_names, built.nlp, agency.key, multi)
         _add(built.agency_exact, built.nlp, agency.key, exact)
+
+
+@cache
+def phrase_regex(phrases: tuple[str, ...], ignore_case: bool = True) -> re.Pattern[str]:
+    """One compiled pattern matching any of ``phrases`` as whole words (longest first)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+def has_phrase(text: str, phrases: list[str] | tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``phrases`` as whole words, ignoring case and line breaks."""
+    return bool(phrase_regex(tuple(phrases)).search(" ".join(text.split())))
 
 
 def spans(doc: Doc, *found_by: PhraseMatcher) -> list[Mention]:

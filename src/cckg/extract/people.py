@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from cckg.extract.agencies import AgencyFinding
 from cckg.extract.knowledge import knowledge
-from cckg.extract.nlp import Mention, matchers, spans
+from cckg.extract.nlp import Mention, matchers, spans, within
 from cckg.model import Official
 
 _WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
@@ -30,7 +30,7 @@ class PeopleFinding:
     mentions: list[Mention] = field(default_factory=list)  # key = full name
 
     def in_span(self, start: int, end: int) -> list[str]:
-        return list(dict.fromkeys(m.key for m in self.mentions if start <= m.start and m.end <= end))
+        return list(dict.fromkeys(m.key for m in within(self.mentions, start, end)))
 
 
 @cache

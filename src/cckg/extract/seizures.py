@@ -14,6 +14,7 @@ from text_to_num import text2num
 
 from cckg.extract.context import Context
 from cckg.extract.knowledge import knowledge
+from cckg.extract.nlp import has_phrase, phrase_regex
 from cckg.model import Operation, Seizure
 
 _NUMBER_WORDS = (
@@ -112,7 +113,7 @@ def _cash_seizures(ctx: Context, start: int, end: int) -> list[Seizure]:
     """Seized cash: a currency amount in a sentence about cash, not a value or a loss."""
     patterns = knowledge().patterns
     sentence = ctx.content[start:end]
-    if not any(re.search(rf"\b{re.escape(w)}\b", sentence, re.I) for w in patterns["cash_words"]):
+    if not has_phrase(sentence, patterns["cash_words"]):
         return []
     value_words = "|".join(re.escape(w) for w in patterns["value_words"])
     found = []
@@ -131,8 +132,7 @@ def _cash_seizures(ctx: Context, start: int, end: int) -> list[Seizure]:
 
 
 def _cue_near(sentence: str, start: int, end: int, cues: list[str]) -> bool:
-    window = sentence[max(0, start - 150) : end].lower()
-    return any(re.search(rf"\b{re.escape(c)}\b", window) for c in cues)
+    return has_phrase(sentence[max(0, start - 150) : end], cues)
 
 
 def _context_date(ctx: Context, start: int, operations: list[Operation]) -> str | None:
@@ -163,11 +163,12 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
     cues = [c.lower() for c in patterns["seizure_cues"]]
     references = [r.lower() for r in patterns["shipment_references"]]
     seizures: list[Seizure] = []
+    cue_at = [m.start() for m in phrase_regex(tuple(cues)).finditer(ctx.content)]
     for start, end in ctx.sentences:
+        if not any(start <= at < end for at in cue_at):
+            continue
         sentence = ctx.content[start:end]
         lowered = sentence.lower()
-        if not any(re.search(rf"\b{re.escape(c)}\b", lowered) for c in cues):
-            continue
         found_here = []
         for match in _quantity_re().finditer(sentence):
             before = sentence[max(0, match.start() - 12) : match.start()]
