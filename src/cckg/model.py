@@ -36,8 +36,9 @@ class Agency:
 class Official:
     name: str
     honorific: str | None = None
-    title: str | None = None
+    title: str | None = None  # as written: "Commissioner of Customs and Excise"
     agency: str | None = None
+    post: str | None = None  # the post without its agency: "Commissioner"
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 1.0
 

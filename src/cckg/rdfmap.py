@@ -143,9 +143,9 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         if agency_key:
             add((person, ORG.memberOf, agency_iri(agency_key)))
         if official.title:
-            post = post_iri(agency_key, official.title)
+            post = post_iri(agency_key, official.post or official.title)
             add((post, RDF.type, ORG.Post))
-            add((post, RDFS.label, Literal(official.title)))
+            add((post, RDFS.label, Literal(official.post or official.title)))
             if agency_key:
                 add((post, ORG.postIn, agency_iri(agency_key)))
             add((person, ORG.holds, post))
@@ -155,6 +155,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             if agency_key:
                 add((membership, ORG.organization, agency_iri(agency_key)))
             add((membership, CCKG.post, post))
+            add((membership, RDFS.label, Literal(f"{official.name}, {official.title}")))
             if facts.published:
                 add((membership, CCKG.attestedOn, date_literal(facts.published)))
             evidence(membership, official.evidence, official.confidence)

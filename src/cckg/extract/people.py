@@ -63,6 +63,7 @@ class _Title:
     end: int  # end of the title including an "of ..." tail
     text: str
     agency: str | None
+    head: str = ""  # the title without an "of <agency>" tail
 
 
 def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
@@ -84,7 +85,8 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
         agency = inside[-1].key if inside else _agency_by_post(title_text, agencies, kb.agencies)
         if agency is not None and agency not in agencies.agencies:
             agencies.add(Mention(mention.start, end, agency, title_text))
-        found.append(_Title(mention.start, end, title_text, agency))
+        head = title_text.split(" of ")[0] if agency is not None else title_text
+        found.append(_Title(mention.start, end, title_text, agency, " ".join(head.split())))
     return found
 
 
@@ -155,6 +157,7 @@ def find_people(
         title = title_for(start, end)
         if title and (official.title is None or len(title.text) > len(official.title)):
             official.title = title.text
+            official.post = title.head
             if title.agency:
                 official.agency = title.agency
         if title is None and start > 0:
