@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE := out/store
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench quality clean
 
 $(BIN)/cckg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test: $(BIN)/cckg
 
 bench: $(BIN)/cckg
 	$(BIN)/python scripts/bench.py
+
+# Extraction quality: precision / recall / F1 per fact type against the gold annotations,
+# for the two seed releases and for the development set (docs/release-json.md).
+quality: $(BIN)/cckg
+	@mkdir -p out
+	$(BIN)/cckg extract --format jsonl data/releases > out/seeds.jsonl
+	$(BIN)/python scripts/score.py data/seed-gold out/seeds.jsonl
+	$(BIN)/cckg extract --format jsonl data/devset/releases > out/devset.jsonl
+	$(BIN)/python scripts/score.py data/devset/gold out/devset.jsonl
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

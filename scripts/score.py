@@ -111,7 +111,7 @@ def official_ok(g, p):
     gk, pk = person_key(g.get("name")), person_key(p.get("name"))
     if not gk or not pk:
         return False
-    return gk == pk or set(gk.split()) <= set(pk.split()) or set(pk.split()) <= set(gk.split()) and len(pk.split()) >= 2
+    return gk == pk or set(gk.split()) <= set(pk.split()) or (set(pk.split()) <= set(gk.split()) and len(pk.split()) >= 2)
 
 
 def ordinal(event):

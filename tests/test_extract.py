@@ -75,7 +75,13 @@ def test_events_ordinals_planned_and_places() -> None:
         "(November 1). The 21st meeting will be held in Tokyo next year."
     )
     held, planned = facts.events
-    assert (held.ordinal, held.start, held.city, held.country, held.status) == (20, "2023-11-01", "Busan", "KR", "held")
+    assert (held.ordinal, held.start, held.city, held.country, held.status) == (
+        20,
+        "2023-11-01",
+        "Busan",
+        "KR",
+        "held",
+    )
     assert held.series == "Heads of Customs Meeting"
     assert (planned.ordinal, planned.start, planned.city, planned.status) == (21, "2024", "Tokyo", "planned")
     assert sorted(held.participants) == ["Japan Customs", "Korea Customs Service"]
@@ -89,7 +95,10 @@ def test_agreements_kinds_names_and_references() -> None:
     )
     kinds = {a.kind: a for a in facts.agreements}
     assert set(kinds) == {"mou", "other"}
-    assert kinds["mou"].name == "Memorandum of Understanding on Mutual Administrative Assistance in Customs Matters"
+    assert (
+        kinds["mou"].name
+        == "Memorandum of Understanding on Mutual Administrative Assistance in Customs Matters"
+    )
     assert kinds["mou"].date == "2023-11-01"
     assert sorted(kinds["mou"].parties) == ["Japan Customs", "Korea Customs Service"]
     assert kinds["other"].name == "direct hotline between their intelligence units"
@@ -107,7 +116,9 @@ def test_seizures_words_units_and_distractors() -> None:
         (1.2, "t", "cocaine", "about"),
     }
     assert {s.date for s in facts.seizures} == {"2023-03"}
-    assert ("Japan Customs", "Korea Customs Service") in [tuple(sorted(c.agencies)) for c in facts.cooperation]
+    assert ("Japan Customs", "Korea Customs Service") in [
+        tuple(sorted(c.agencies)) for c in facts.cooperation
+    ]
 
 
 def test_operations_code_names_and_leads() -> None:

@@ -58,6 +58,14 @@ def test_gold_files_follow_the_release_json_shape(gold: Path) -> None:
     data = json.loads(gold.read_text(encoding="utf-8"))
     assert (DEVSET / data["source"]).is_file()
     assert data["id"] == gold.stem
-    for key in ("agencies", "officials", "events", "agreements", "operations", "seizures", "crime_types",
-                "cooperation"):
+    for key in (
+        "agencies",
+        "officials",
+        "events",
+        "agreements",
+        "operations",
+        "seizures",
+        "crime_types",
+        "cooperation",
+    ):
         assert isinstance(data[key], list)

@@ -87,10 +87,16 @@ def test_evidence_uses_web_annotation_selectors(seed_graphs: list[Graph]) -> Non
     for evidence in set(recent.objects(None, CCKG.evidence)):
         assert recent.value(evidence, URIRef(OA + "hasSource")) == release_iri(release.id)
         selectors = list(recent.objects(evidence, URIRef(OA + "hasSelector")))
-        exact = next(str(recent.value(s, URIRef(OA + "exact"))) for s in selectors
-                     if (s, RDF.type, URIRef(OA + "TextQuoteSelector")) in recent)
+        exact = next(
+            str(recent.value(s, URIRef(OA + "exact")))
+            for s in selectors
+            if (s, RDF.type, URIRef(OA + "TextQuoteSelector")) in recent
+        )
         position = next(s for s in selectors if (s, RDF.type, URIRef(OA + "TextPositionSelector")) in recent)
-        start, end = int(recent.value(position, URIRef(OA + "start"))), int(recent.value(position, URIRef(OA + "end")))
+        start, end = (
+            int(recent.value(position, URIRef(OA + "start"))),
+            int(recent.value(position, URIRef(OA + "end"))),
+        )
         assert release.text[start:end] == exact
         checked += 1
     assert checked >= 5

@@ -81,7 +81,11 @@ def test_errors_name_the_file(tmp_path: Path) -> None:
     empty.write_text("  \n")
     binary = tmp_path / "bad.txt"
     binary.write_bytes(b"\xff\xfe\x00bad")
-    for path, problem in ((empty, "empty release"), (binary, "not UTF-8"), (tmp_path / "gone.txt", "no such file")):
+    for path, problem in (
+        (empty, "empty release"),
+        (binary, "not UTF-8"),
+        (tmp_path / "gone.txt", "no such file"),
+    ):
         with pytest.raises(ReleaseError) as error:
             read_release(path)
         assert str(error.value).startswith(str(path))

@@ -131,7 +131,5 @@ class ReleaseFacts:
         """The release JSON object (docs/release-json.md), evidence included."""
         data = asdict(self)
         data["cooperation"] = [list(c.agencies) for c in self.cooperation]
-        data["cooperation_evidence"] = [
-            [asdict(e) for e in c.evidence] for c in self.cooperation
-        ]
+        data["cooperation_evidence"] = [[asdict(e) for e in c.evidence] for c in self.cooperation]
         return data

@@ -47,8 +47,17 @@ EVENT_CLASSES = {
     "workshop": CCKG.Workshop,
 }
 
-PREFIXES = {"cckg": CCKG, "schema": SCHEMA, "org": ORG, "oa": OA, "prov": PROV, "skos": SKOS,
-            "dcterms": DCTERMS, "id": ID, "crime": CRIME}
+PREFIXES = {
+    "cckg": CCKG,
+    "schema": SCHEMA,
+    "org": ORG,
+    "oa": OA,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "id": ID,
+    "crime": CRIME,
+}
 
 
 def date_literal(value: str) -> Literal:
@@ -168,7 +177,9 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
 
         if city:
             known = knowledge().cities.get(city)
-            place_node = city_iri(known.geonameid) if known else ID[f"place/{slug(country or 'xx')}/{slug(city)}"]
+            place_node = (
+                city_iri(known.geonameid) if known else ID[f"place/{slug(country or 'xx')}/{slug(city)}"]
+            )
             add((place_node, RDF.type, SCHEMA.City))
             add((place_node, SCHEMA.name, Literal(city)))
             if country or known:
@@ -186,7 +197,9 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     for event in facts.events:
         keys = [agency_keys.get(p) or slug(p) for p in event.participants]
         series = series_iri(event.series, keys) if event.series and event.ordinal is not None else None
-        node = event_iri(event.kind, event.name, event.ordinal, event.series if series else None, event.start, keys)
+        node = event_iri(
+            event.kind, event.name, event.ordinal, event.series if series else None, event.start, keys
+        )
         add((node, RDF.type, EVENT_CLASSES.get(event.kind, CCKG.Event)))
         if event.name:
             add((node, SCHEMA.name, Literal(event.name)))
@@ -214,8 +227,13 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
 
     # Agreements, operations, seizures ---------------------------------------------------------
     for agreement in facts.agreements:
-        node = fact_iri("agreement", agreement.kind, agreement.name, agreement.date,
-                        *sorted(agency_keys.get(p, p) for p in agreement.parties))
+        node = fact_iri(
+            "agreement",
+            agreement.kind,
+            agreement.name,
+            agreement.date,
+            *sorted(agency_keys.get(p, p) for p in agreement.parties),
+        )
         add((node, RDF.type, CCKG.Agreement))
         add((node, SCHEMA.name, Literal(agreement.name)))
         add((node, CCKG.agreementKind, AGREEMENT_KIND[agreement.kind]))

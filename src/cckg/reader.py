@@ -83,7 +83,9 @@ def read_release(path: Path) -> Release:
     try:
         decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ReleaseError(f"{path}: not UTF-8 text (byte {raw[error.start]:#04x} at offset {error.start})") from None
+        raise ReleaseError(
+            f"{path}: not UTF-8 text (byte {raw[error.start]:#04x} at offset {error.start})"
+        ) from None
     if not decoded.strip():
         raise ReleaseError(f"{path}: empty release")
     source = path.as_posix() if not path.is_absolute() else path.name
@@ -196,7 +198,8 @@ _CAPTION_CUT = re.compile(r"(?:\.\.\.|…)\s*$")
 _ENDS_LINE = re.compile(r"^\s*Ends\s*/\s*(?P<date>.+?)\s*$", re.IGNORECASE)
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?)\s*[,(]\s*"
-    r"(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})\)?\s*[—–-]{1,2}"
+    r"(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})\)?\s*"
+    r"(?:/[^/\n]{1,40}/\s*)?[—–-]{1,2}"
 )
 # dateutil fills missing fields from a default; a fixed one keeps runs reproducible.
 _NO_DEFAULT = datetime(1900, 1, 1)
@@ -228,8 +231,6 @@ def parse_date_line(line: str) -> str | None:
     return parsed.date().isoformat() if isinstance(parsed.date(), date) else None
 
 
-
-
 def _is_chrome_line(line: str, patterns: dict[str, Any]) -> bool:
     stripped = line.strip()
     if not stripped:
@@ -239,7 +240,7 @@ def _is_chrome_line(line: str, patterns: dict[str, Any]) -> bool:
         return True
     if unwrapped.startswith(tuple(patterns["chrome_prefixes"])):
         return True
-    if _LINK_ONLY.match(stripped) or _BREADCRUMB.match(stripped) and ">" in stripped:
+    if _LINK_ONLY.match(stripped) or (_BREADCRUMB.match(stripped) and ">" in stripped):
         return True
     # A truncated photo caption: a line cut off with an ellipsis.
     return bool(_CAPTION_CUT.search(stripped) and len(stripped) < 200)

@@ -59,8 +59,14 @@ def series_iri(name: str, participant_keys: list[str]) -> URIRef:
     return ID[f"series/{series_slug(name, participant_keys)}"]
 
 
-def event_iri(kind: str, name: str | None, ordinal: int | None, series: str | None, start: str | None,
-              participant_keys: list[str]) -> URIRef:
+def event_iri(
+    kind: str,
+    name: str | None,
+    ordinal: int | None,
+    series: str | None,
+    start: str | None,
+    participant_keys: list[str],
+) -> URIRef:
     """An event in a numbered series by series and ordinal; any other by its identifying fields."""
     if series is not None and ordinal is not None:
         return ID[f"event/{series_slug(series, participant_keys)}/{ordinal}"]

@@ -57,4 +57,4 @@ _DataLoader.add_implicit_resolver(
 def load_yaml(*parts: str) -> Any:
     """Read a YAML data file of the project."""
     with path(*parts).open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(handle, Loader=_DataLoader)

@@ -13,8 +13,7 @@ from cckg.extract.context import Context
 from cckg.extract.cooperation import find_cooperation
 from cckg.extract.dates import find_dates
 from cckg.extract.events import find_agreements, find_events, find_operations
-from cckg.extract.knowledge import knowledge
-from cckg.extract.nlp import Mention, matchers, spans
+from cckg.extract.nlp import Mention, matchers, sentence_spans, spans
 from cckg.extract.people import find_people
 from cckg.extract.seizures import find_seizures
 from cckg.model import Evidence, ReleaseFacts
@@ -26,7 +25,7 @@ __all__ = ["extract"]
 def extract(release: Release) -> ReleaseFacts:
     built = matchers()
     doc = built.nlp(release.content)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    sentences = sentence_spans(doc)
     ctx = Context(
         text=release.text,
         content=release.content,
@@ -36,8 +35,7 @@ def extract(release: Release) -> ReleaseFacts:
         places=spans(doc, built.place),
         crimes=spans(doc, built.crime),
     )
-    title_words = {title.split()[0] for title in knowledge().titles}
-    ctx.agencies = find_agencies(doc, release.content, title_words)
+    ctx.agencies = find_agencies(doc, release.content)
     agency_spans = [(m.start, m.end) for m in ctx.agencies.mentions]
     ctx.crimes = _specific_crimes(
         [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)], release.content
@@ -93,8 +91,10 @@ def _specific_crimes(crimes: list[Mention], text: str) -> list[Mention]:
     for crime in crimes:
         if crime.key == GENERAL_CRIME and any(
             other.key != GENERAL_CRIME
-            and (re.fullmatch(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}", text[crime.end : other.start])
-                 or 0 <= crime.start - other.end <= 3)
+            and (
+                re.fullmatch(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}", text[crime.end : other.start])
+                or 0 <= crime.start - other.end <= 3
+            )
             for other in crimes
         ):
             continue

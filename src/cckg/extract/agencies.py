@@ -95,6 +95,18 @@ def _windowed(pattern: re.Pattern[str], text: str, anchor: str, reach: int = 200
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
 
 
+def _strip_title(start: int, name: str, titles: list[str]) -> tuple[int, str]:
+    """Drop a leading article or post title: "President of Integrity Authority of Hungary"."""
+    for article in ("The ", "A ", "An ", "Both ", "Our ", "Its ", "Their "):
+        if name.startswith(article):
+            start, name = start + len(article), name[len(article) :]
+    for title in titles:
+        for lead in (f"{title} of the ", f"{title} of ", f"{title} "):
+            if name.startswith(lead):
+                return start + len(lead), name[len(lead) :]
+    return start, name
+
+
 def _place_code(text: str, kb: Knowledge) -> str | None:
     """The country a name names, by a country name or demonym in it ("Royal Thai Customs")."""
     match = phrase_regex(tuple({*kb.countries, *kb.demonyms}), ignore_case=False).search(text)
@@ -111,9 +123,10 @@ def _kind_for(name: str, kb: Knowledge) -> str:
     return "other"
 
 
-def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> AgencyFinding:
+def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     """Find the agencies of a release in its (chrome-masked) ``text``."""
     kb = knowledge()
+    titles = sorted(kb.titles, key=len, reverse=True)
     found = AgencyFinding()
     built = matchers()
     candidates: list[Mention] = spans(doc, built.agency_names, built.agency_exact)
@@ -164,21 +177,24 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
             taken.append(unknown.span())
             defined[acronym] = key
 
-    # Agencies the gazetteer does not know, recognised by pattern with a country in the name.
+    # Agencies the gazetteer does not know, recognised by pattern: a name ending in an agency
+    # head noun that names a country ("Royal Thai Customs", "Integrity Authority of Hungary"), or
+    # that the release names at least twice ("the Competition Commission").
     for match in _windowed(_unknown_re(), text, _head_re().pattern, reach=90):
-        name = match.group(0).strip()
-        if not free(*match.span()) or title_words and name.split()[0] in title_words:
-            continue
-        if name.split()[0] in ("The", "A", "An", "Both", "Our"):
+        start, name = _strip_title(match.start(), match.group(0).strip(), titles)
+        end = start + len(name)
+        if not name or not free(start, end) or name in kb.countries or len(name.split()) < 2:
             continue
         code = _place_code(name, kb)
-        if code is None or name in kb.countries:
+        if code is None and text.count(name) < 2:
             continue
-        candidates.append(Mention(match.start(), match.end(), slug(name), name))
-        taken.append(match.span())
+        candidates.append(Mention(start, end, slug(name), name))
+        taken.append((start, end))
 
     # "an AFP-led investigation": a known name joined to "-led" is one token for spaCy.
-    for match in re.finditer(r"\b([A-Z][\w&]{1,15})(?=-(?:led|coordinated|organised|organized|hosted|run)\b)", text):
+    for match in re.finditer(
+        r"\b([A-Z][\w&]{1,15})(?=-(?:led|coordinated|organised|organized|hosted|run)\b)", text
+    ):
         key = _alias_index().get(match.group(1).lower())
         if key and free(*match.span()):
             candidates.append(Mention(match.start(), match.end(), key, match.group(1)))
@@ -207,9 +223,13 @@ def find_agencies(doc: Doc, text: str, title_words: set[str] | None = None) -> A
     # "World Customs Organization Regional Intelligence Liaison Office ...": a body named right
     # before its own unit is part of the unit's name.
     candidates = [
-        m for i, m in enumerate(candidates)
-        if not (i + 1 < len(candidates) and text[m.end : candidates[i + 1].start] in (" ", "'s ", "’s ")
-                and m.key != candidates[i + 1].key)
+        m
+        for i, m in enumerate(candidates)
+        if not (
+            i + 1 < len(candidates)
+            and text[m.end : candidates[i + 1].start] in (" ", "'s ", "’s ")
+            and m.key != candidates[i + 1].key
+        )
     ]
     for mention in candidates:
         agency = found.agencies.get(mention.key)
@@ -252,8 +272,9 @@ def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
             confidence=0.95,
         )
     name = " ".join(mention.text.split())
-    return Agency(name=name, country=_place_code(name, kb), kind=_kind_for(name, kb), key=mention.key,
-                  confidence=0.7)
+    return Agency(
+        name=name, country=_place_code(name, kb), kind=_kind_for(name, kb), key=mention.key, confidence=0.7
+    )
 
 
 def evidence_for(text: str, sentences: list[tuple[int, int]], start: int) -> Evidence:

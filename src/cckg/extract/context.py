@@ -13,7 +13,6 @@ from cckg.extract.people import PeopleFinding
 from cckg.model import Evidence
 
 
-
 @dataclass
 class Context:
     text: str  # the release text: evidence quotes come from it
@@ -53,24 +52,33 @@ class Context:
         if not inside:
             return None
         if anchor is not None:
-            return min(inside, key=lambda d: d.start - anchor if d.start >= anchor else (anchor - d.end) * 1.5)
+            return min(
+                inside, key=lambda d: d.start - anchor if d.start >= anchor else (anchor - d.end) * 1.5
+            )
         return max(inside, key=lambda d: (len(d.value), d.end_value is not None))
 
     def news_day(self) -> DateMention | None:
         """The day the release reports on: its first "today (...)" or "yesterday (...)"."""
         return next((d for d in self.dates if d.news_day), None)
 
-    def place_in(self, start: int, end: int, prefer_after: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+    def place_in(
+        self, start: int, end: int, prefer_after: tuple[str, ...] = ()
+    ) -> tuple[str | None, str | None]:
         kb = knowledge()
         agency_spans = [(m.start, m.end) for m in self.agencies.mentions]
         inside = [
-            p for p in self.places
+            p
+            for p in self.places
             if start <= p.start and p.end <= end and not any(s <= p.start < e for s, e in agency_spans)
         ]
         if prefer_after:
             anchored = [
-                p for p in inside
-                if re.search(rf"\b(?:{'|'.join(prefer_after)})\s+(?:the\s+)?$", self.content[max(0, p.start - 9) : p.start])
+                p
+                for p in inside
+                if re.search(
+                    rf"\b(?:{'|'.join(prefer_after)})\s+(?:the\s+)?$",
+                    self.content[max(0, p.start - 9) : p.start],
+                )
             ]
             if not anchored:
                 return None, None
@@ -110,16 +118,23 @@ class Context:
         """Agencies named right before a verb: "The C&ED is hosting ..."."""
         pattern = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:" + "|".join(re.escape(c) for c in cues) + r")\b")
         return [
-            self.agencies.name(m.key) for m in self.agencies.mentions
-            if start <= m.start < end and m.key in self.agencies.agencies and pattern.match(self.content[m.end : end])
+            self.agencies.name(m.key)
+            for m in self.agencies.mentions
+            if start <= m.start < end
+            and m.key in self.agencies.agencies
+            and pattern.match(self.content[m.end : end])
         ]
 
     def agencies_leading(self, start: int, end: int) -> list[str]:
         """Agencies named right before "-led" / "-coordinated" in ``[start, end)``."""
         return [
-            self.agencies.name(m.key) for m in self.agencies.mentions
-            if start <= m.start < end and m.key in self.agencies.agencies
-            and re.match(r"-(?:led|coordinated|organised|organized|hosted|run)\b", self.content[m.end : m.end + 13])
+            self.agencies.name(m.key)
+            for m in self.agencies.mentions
+            if start <= m.start < end
+            and m.key in self.agencies.agencies
+            and re.match(
+                r"-(?:led|coordinated|organised|organized|hosted|run)\b", self.content[m.end : m.end + 13]
+            )
         ]
 
     def people_in(self, start: int, end: int) -> list[str]:

@@ -37,7 +37,9 @@ def _own_session(event: Event, agency: str, ctx: Context) -> bool:
     record = next((a for a in ctx.agencies.agencies.values() if a.name == agency), None)
     if record is None or record.kind != "intergovernmental":
         return False
-    return bool(re.search(r"\b(?:Council|General Assembly|Policy Commission|Governing Board)\b", event.name or ""))
+    return bool(
+        re.search(r"\b(?:Council|General Assembly|Policy Commission|Governing Board)\b", event.name or "")
+    )
 
 
 def find_cooperation(

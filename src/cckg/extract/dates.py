@@ -17,8 +17,10 @@ from datetime import date, timedelta
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d{2}"
 REL = r"(?:this|last|next|the following|the previous) year"
@@ -108,9 +110,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "day-month",
-        re.compile(
-            rf"\b(?P<d>{DAY})\s+(?P<m>{MONTH})(?:,?\s*(?P<y>{YEAR}))?(?:\s*,?\s*(?P<rel>{REL}))?"
-        ),
+        re.compile(rf"\b(?P<d>{DAY})\s+(?P<m>{MONTH})(?:,?\s*(?P<y>{YEAR}))?(?:\s*,?\s*(?P<rel>{REL}))?"),
     ),
     (
         "month-year",
@@ -119,9 +119,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "in-month",
         re.compile(
-            rf"\b(?:in|since|by|during|until|till|from|of|early|late|mid-?|end of|beginning of)\s+"
-            rf"(?P<m>January|February|March|April|May|June|July|August|September|October|November|December)"
-            rf"\b(?!\s+\d)"
+            r"\b(?:in|since|by|during|until|till|from|of|early|late|mid-?|end of|beginning of)\s+"
+            r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|December)"
+            r"\b(?!\s+\d)"
         ),
     ),
     (

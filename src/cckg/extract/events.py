@@ -13,6 +13,10 @@ from cckg.extract.knowledge import knowledge
 from cckg.extract.nlp import has_phrase, matchers
 from cckg.model import Agreement, Event, Evidence, Operation
 
+_MONTH_WORD = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 
 
@@ -58,7 +62,10 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         right = _extend_right(doc, end)
         tokens = [t for t in doc[left:right] if not t.is_space]
         name = _phrase(tokens)
-        if name.lower() in exclusions or _phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions:
+        if (
+            name.lower() in exclusions
+            or _phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions
+        ):
             continue
         ordinal = next((o for t in tokens if (o := _ordinal(t.text))), None)
         words = [t.lower_ for t in tokens if not _ordinal(t.text)]
@@ -67,8 +74,16 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         previous = doc[left - 1].lower_ if left > 0 else ""
         series = _phrase([t for t in tokens if not _ordinal(t.text)]) if ordinal else None
         event = Event(kind=kind, name=name, ordinal=ordinal, series=series)
-        mentions.append(_EventMention(event, head.sent, all(w in generic for w in words) and not ordinal,
-                                      head.start_char, head.end_char, previous in next_words))
+        mentions.append(
+            _EventMention(
+                event,
+                head.sent,
+                all(w in generic for w in words) and not ordinal,
+                head.start_char,
+                head.end_char,
+                previous in next_words,
+            )
+        )
     return mentions
 
 
@@ -84,10 +99,13 @@ def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
             left -= 1
             continue
         lowered = token.lower_
-        inner = lowered in ("of", "and", "for", "on", "&", "-", "–") and doc[left].is_title and left >= 2 and (
-            doc[left - 2].is_title or doc[left - 2].is_upper
+        inner = (
+            lowered in ("of", "and", "for", "on", "&", "-", "–")
+            and doc[left].is_title
+            and left >= 2
+            and (doc[left - 2].is_title or doc[left - 2].is_upper)
         )
-        if not inner and (token.is_punct and token.text != "&" or lowered in stops):
+        if not inner and ((token.is_punct and token.text != "&") or lowered in stops):
             break
         if token.like_num and not _ordinal(token.text):
             break
@@ -100,7 +118,12 @@ def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
 def _extend_right(doc: Doc, end: int) -> int:
     """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"."""
     right = end
-    if right < len(doc) - 1 and doc[right].lower_ in ("on", "of", "for") and doc[right + 1].is_title:
+    if (
+        right < len(doc) - 1
+        and doc[right].lower_ in ("on", "of", "for")
+        and doc[right + 1].is_title
+        and not _MONTH_WORD.fullmatch(doc[right + 1].text)
+    ):
         right += 2
         while right < len(doc) and (doc[right].is_title or doc[right].lower_ in ("and", "of", "&")):
             right += 1
@@ -142,8 +165,24 @@ def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
     return mention.kind == earlier.kind and words <= set(_norm(earlier.name).split())
 
 
-_HELD_CUES = ["held", "hold", "holds", "attended", "attend", "convened", "hosted", "paid", "will host",
-              "will hold", "organised", "organized", "had", "co-organised", "co-organized", "joined"]
+_HELD_CUES = [
+    "held",
+    "hold",
+    "holds",
+    "attended",
+    "attend",
+    "convened",
+    "hosted",
+    "paid",
+    "will host",
+    "will hold",
+    "organised",
+    "organized",
+    "had",
+    "co-organised",
+    "co-organized",
+    "joined",
+]
 
 
 def find_events(doc: Doc, ctx: Context) -> list[Event]:
@@ -165,7 +204,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
                 event.series = earlier.series
         if mention.generic and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind), None)
-            if earlier is not None and (mention.next_in_series or planned and earlier.status == "held"):
+            if earlier is not None and (mention.next_in_series or (planned and earlier.status == "held")):
                 # "The next meeting will be held in Macao": the series' next event, planned.
                 event.name = earlier.series or earlier.name
                 event.series = earlier.series
@@ -215,7 +254,7 @@ def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bo
             event.confidence = min(event.confidence, 0.6)
         if planned or (event.start and ctx.published and event.start[: len(ctx.published)] > ctx.published):
             event.status = "planned"
-    if first or event.city is None and event.country is None:
+    if first or (event.city is None and event.country is None):
         city, country = ctx.place_in(start, end, prefer_after=("in", "at"))
         event.city = event.city or city
         event.country = event.country or country
@@ -263,12 +302,15 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
     mentions: list[_AgreementMention] = []
     for _, start, end in sorted(_longest([(0, s, e) for _, s, e in found]), key=lambda m: m[1]):
         span = doc[start:end]
-        if ctx.masked(span.start_char) or mentions and span.start_char < mentions[-1].end:
+        if ctx.masked(span.start_char) or (mentions and span.start_char < mentions[-1].end):
             continue
         mechanism = kinds[(start, end)] == "other" and span.text.lower() in mechanisms
         tokens = _agreement_name(doc, start, end, mechanism)
-        mentions.append(_AgreementMention(kinds[(start, end)], mechanism, tokens,
-                                          tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)))
+        mentions.append(
+            _AgreementMention(
+                kinds[(start, end)], mechanism, tokens, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            )
+        )
     return mentions
 
 
@@ -277,8 +319,9 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
     agreements: list[Agreement] = []
     main_event = next((e for e in events if e.status == "held"), None)
     mentions = _agreement_mentions(doc, ctx)
-    labelled_sentences = {doc.char_span(m.start, m.end, alignment_mode="expand").sent.start
-                          for m in mentions if not m.mechanism}
+    labelled_sentences = {
+        doc.char_span(m.start, m.end, alignment_mode="expand").sent.start for m in mentions if not m.mechanism
+    }
     for mention in mentions:
         sent = doc.char_span(mention.start, mention.end, alignment_mode="expand").sent
         name = _phrase(mention.tokens)
@@ -286,7 +329,7 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             # A mechanism is an agreement of its own only when set up outside a named agreement.
             if not _has(sent.text, patterns["establish_cues"] + patterns["agreement_cues"]):
                 continue
-            if sent.start in labelled_sentences or agreements and _has(sent.text, _UNDER_AGREEMENT):
+            if sent.start in labelled_sentences or (agreements and _has(sent.text, _UNDER_AGREEMENT)):
                 continue
         if _has(sent.text, patterns["agreement_not_made_cues"]):
             continue
@@ -300,7 +343,9 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             elif previous in _DEFINITE:
                 same = (same_kind or agreements)[-1]
         if same is not None:
-            if len(name.split()) > len(same.name.split()) and (mention.mechanism or _is_bare_label(same.name)):
+            if len(name.split()) > len(same.name.split()) and (
+                mention.mechanism or _is_bare_label(same.name)
+            ):
                 same.name = name
             for party in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
                 if party not in same.parties:
@@ -315,8 +360,16 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
     return agreements
 
 
-_UNDER_AGREEMENT = ["under the", "the document", "the agreement", "the arrangement", "provides for",
-                    "under which", "the memorandum", "the mou"]
+_UNDER_AGREEMENT = [
+    "under the",
+    "the document",
+    "the agreement",
+    "the arrangement",
+    "provides for",
+    "under which",
+    "the memorandum",
+    "the mou",
+]
 
 
 def _is_bare_label(name: str) -> bool:
@@ -325,8 +378,9 @@ def _is_bare_label(name: str) -> bool:
     return len(words) <= 2 and not any(w.lower() in ("on", "of", "for") for w in words)
 
 
-def _new_agreement(mention: _AgreementMention, name: str, sent: Span, ctx: Context,
-                   main_event: Event | None) -> Agreement:
+def _new_agreement(
+    mention: _AgreementMention, name: str, sent: Span, ctx: Context, main_event: Event | None
+) -> Agreement:
     agreement = Agreement(kind=mention.kind, name=name, confidence=0.7 if mention.mechanism else 0.85)
     date = ctx.date_in(sent.start_char, sent.end_char, mention.end)
     if date:
@@ -338,7 +392,9 @@ def _new_agreement(mention: _AgreementMention, name: str, sent: Span, ctx: Conte
     agreement.parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
     if _has(sent.text, ["signed", "inked", "sign"]):
         agreement.signatories = ctx.people_in(sent.start_char, sent.end_char)
-    agreement.topics = ctx.crimes_in(mention.start, sent.end_char) or ctx.crimes_in(sent.start_char, sent.end_char)
+    agreement.topics = ctx.crimes_in(mention.start, sent.end_char) or ctx.crimes_in(
+        sent.start_char, sent.end_char
+    )
     agreement.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
     return agreement
 
@@ -361,8 +417,13 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
     """The agreement's name: capitalised words before (lower-case adjectives too, for a
     mechanism), and an "of/on ..." complement after."""
     left = start
-    while left > 0 and not doc[left - 1].is_sent_start and (
-        doc[left - 1].is_title or mechanism and doc[left - 1].is_lower and doc[left - 1].lower_ not in _STOPWORDS
+    while (
+        left > 0
+        and not doc[left - 1].is_sent_start
+        and (
+            doc[left - 1].is_title
+            or (mechanism and doc[left - 1].is_lower and doc[left - 1].lower_ not in _STOPWORDS)
+        )
     ):
         left -= 1
     if mechanism and not doc[start].is_title:
@@ -371,11 +432,11 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
         tokens = list(doc[left:end])
         parties: list = []
         for token in doc[end:]:
-            if token.is_punct and token.text != "-" or token.is_space and "\n" in token.text:
+            if (token.is_punct and token.text != "-") or (token.is_space and "\n" in token.text):
                 break
-            if token.lower_ == "between" and not parties:
-                parties.append(token)
-            elif parties and parties[-1] is not None and token.lower_ not in _PURPOSE:
+            if (token.lower_ == "between" and not parties) or (
+                parties and parties[-1] is not None and token.lower_ not in _PURPOSE
+            ):
                 parties.append(token)
             elif token.is_space or token.lower_ in _AUXILIARIES:
                 continue
@@ -391,9 +452,9 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
         probe = right + 1
         while probe < len(doc) and probe - right < 10:
             token = doc[probe]
-            if token.is_punct and token.text not in ("-", "/") or token.is_space and "\n" in token.text:
+            if (token.is_punct and token.text not in ("-", "/")) or (token.is_space and "\n" in token.text):
                 break
-            if token.lower_ in _NAME_STOPS or token.is_lower and token.text.endswith("ing"):
+            if token.lower_ in _NAME_STOPS or (token.is_lower and token.text.endswith("ing")):
                 break
             probe += 1
         right = probe
@@ -403,8 +464,30 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
     return tokens
 
 
-_STOPWORDS = _DEFINITE | {"a", "an", "to", "of", "and", "up", "set", "establish", "the", "will", "be", "its",
-                          "their", "two", "new", "has", "have", "agreed", "also", "in", "on", "with"}
+_STOPWORDS = _DEFINITE | {
+    "a",
+    "an",
+    "to",
+    "of",
+    "and",
+    "up",
+    "set",
+    "establish",
+    "the",
+    "will",
+    "be",
+    "its",
+    "their",
+    "two",
+    "new",
+    "has",
+    "have",
+    "agreed",
+    "also",
+    "in",
+    "on",
+    "with",
+}
 
 
 # --- operations -------------------------------------------------------------------------------
@@ -421,8 +504,10 @@ _CODENAME = re.compile(
 def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
     operations: list[Operation] = []
     text = ctx.content
-    hits = [(m.start(), f"{m.group('cue').rstrip('.')} {m.group('name')}".replace("Op ", "Operation "))
-            for m in _OPERATION.finditer(text)]
+    hits = [
+        (m.start(), f"{m.group('cue').rstrip('.')} {m.group('name')}".replace("Op ", "Operation "))
+        for m in _OPERATION.finditer(text)
+    ]
     for match in _CODENAME.finditer(text):
         name = match.group("name")
         preceding = text[max(0, match.start() - 40) : match.start()].lower()
@@ -442,9 +527,20 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
             date = ctx.date_in(start, end)
             if date:
                 same.start, same.end = date.value, date.end_value
-        led = ctx.agencies_after_cue(start, end, ("led by", "launched by", "coordinated by", "co-ordinated by",
-                                                  "initiated by", "spearheaded by", "organised by",
-                                                  "organized by"))
+        led = ctx.agencies_after_cue(
+            start,
+            end,
+            (
+                "led by",
+                "launched by",
+                "coordinated by",
+                "co-ordinated by",
+                "initiated by",
+                "spearheaded by",
+                "organised by",
+                "organized by",
+            ),
+        )
         led += ctx.agencies_leading(start, end)
         for agency in led:
             if agency not in same.led_by:

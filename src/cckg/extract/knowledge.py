@@ -74,8 +74,11 @@ def _scheme_labels(filename: str, base: str) -> dict[str, list[str]]:
     for concept, notation in graph.subject_objects(SKOS.notation):
         if not str(concept).startswith(base):
             continue
-        names = [str(label) for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-                 for label in graph.objects(concept, prop)]
+        names = [
+            str(label)
+            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+            for label in graph.objects(concept, prop)
+        ]
         labels[str(notation)] = sorted(set(names), key=str.lower)
     return labels
 
@@ -117,7 +120,7 @@ def _load_places() -> tuple[dict[str, str], dict[str, str], dict[str, City], set
         name = info["name"]
         if info["population"] < places["min_city_population"] and name not in capitals:
             continue
-        if not name[:1].isupper() or name in countries and name not in places["city_states"]:
+        if not name[:1].isupper() or (name in countries and name not in places["city_states"]):
             continue
         if info["population"] > population.get(name, -1):  # the most populous of a name wins
             population[name] = info["population"]

@@ -9,11 +9,12 @@ the SKOS vocabularies.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.lang.char_classes import HYPHENS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -42,13 +43,33 @@ def within(mentions: list[Mention], start: int, end: int) -> list[Mention]:
 
 @Language.component("cckg_line_breaks")
 def _line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after a blank line unless the line before ends mid-sentence."""
-    for i, token in enumerate(doc[:-1]):
-        if token.is_space and "\n" in token.text and i > 0:
-            previous = doc[i - 1]
-            if not (previous.is_lower or previous.text in (",", ";", "-", "(")):
-                doc[i + 1].is_sent_start = True
+    """Start a sentence after a line break unless the line before ends mid-sentence."""
+    offsets = doc.to_array(IDX).tolist()
+    seen = set()
+    for newline in re.finditer(r"\n", doc.text):
+        i = bisect_right(offsets, newline.start()) - 1
+        if i in seen or i <= 0 or i + 1 >= len(doc) or not doc[i].is_space:
+            continue
+        seen.add(i)
+        previous = doc[i - 1]
+        if not (previous.is_lower or previous.text in (",", ";", "-", "(")):
+            doc[i + 1].is_sent_start = True
     return doc
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the sentences, without surrounding white space."""
+    rows = doc.to_array([SENT_START, IDX]).tolist()
+    starts = [idx for flag, idx in rows if flag == 1] or [0]
+    text = doc.text
+    found = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            first = start + chunk.index(stripped[0])
+            found.append((first, first + len(stripped)))
+    return found
 
 
 def _build_nlp() -> Language:
@@ -109,7 +130,7 @@ def matchers() -> Matchers:
     _add(built.title, nlp, "title", kb.titles)
     for name, code in kb.countries.items():
         _add(built.place, nlp, f"country:{code}", [name])
-    for name, city in kb.cities.items():
+    for name in kb.cities:
         _add(built.place, nlp, f"city:{name}", [name])
     for head, kind in kb.patterns["event_heads"].items():
         _add(built.event_head, nlp, kind, [head])

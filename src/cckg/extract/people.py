@@ -52,7 +52,7 @@ def _clean_name(name: str, stops: list[tuple[int, int]], offset: int) -> str:
     return " ".join(words)
 
 
-_TITLE_WORD = r"[A-Z&][\w&'’/.-]*"
+_TITLE_WORD = r"(?:&|[A-Z](?:\.[A-Z])+\.?|[A-Z][\w&'’/-]*)"
 _TITLE_TAIL = re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|and|of|for|the))*")
 _TITLE_NOTE = re.compile(r"\s*\([A-Z][^()]{1,40}\)")
 
@@ -94,7 +94,9 @@ def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str
     """An agency the title names by its post ("Commissioner of Customs and Excise"): a post of an
     agency in the release, else an agency name the "of ..." tail begins, else any gazetteer post."""
     lowered = title.lower()
-    posts = [key for key, agency in gazetteer.items() if any(lowered.startswith(p.lower()) for p in agency.posts)]
+    posts = [
+        key for key, agency in gazetteer.items() if any(lowered.startswith(p.lower()) for p in agency.posts)
+    ]
     mentioned = [key for key in posts if key in agencies.agencies]
     if mentioned:
         return str(mentioned[0])
@@ -119,9 +121,15 @@ def find_people(
         if name:
             start = match.start("name")
             raw.append((match.start(), start + len(name), name, match.group("hon").rstrip(".")))
-    # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong".
+    # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong",
+    # "the Commissioner Against Corruption, Chan Tsz King,".
     for title in titles:
-        after = re.match(rf"\s+({_NAME})", text[title.end :])
+        after = re.match(rf"\s+({_NAME})", text[title.end :]) or re.match(
+            rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[title.end :]
+        )
+        honorifics = {h.rstrip(".").lower() for h in knowledge().honorifics}
+        if after and after.group(1).split()[0].rstrip(".").lower() in honorifics:
+            continue  # "the Commissioner, Mr Woo": found by its honorific
         if after and not any(s <= title.end + 1 <= e for s, e, _, _ in raw):
             name = _clean_name(after.group(1), stops, title.end + after.start(1))
             if name and not agencies.at(title.end, title.end + after.end()):
@@ -136,7 +144,9 @@ def find_people(
         before = [t for t in titles if 0 <= start - t.end <= 3 or _gap_is_acronym(text[t.end : start])]
         if before:
             return before[-1]
-        after = [t for t in titles if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,") in ("", "the")]
+        after = [
+            t for t in titles if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,") in ("", "the")
+        ]
         return after[0] if after else None
 
     for start, end, name, honorific in raw:
@@ -191,6 +201,9 @@ def _gap_is_acronym(gap: str) -> bool:
 def _resolve_short(tokens: list[str], found: PeopleFinding) -> str | None:
     """A known full name that a shorter reference ("Mr Lau", "Dato' Sri Mohd Rizal") points to."""
     wanted = set(tokens)
-    matches = [name for name in found.officials
-               if len(name.split()) > len(tokens) and wanted <= set(name.replace("-", " - ").split())]
+    matches = [
+        name
+        for name in found.officials
+        if len(name.split()) > len(tokens) and wanted <= set(name.replace("-", " - ").split())
+    ]
     return matches[-1] if matches else None

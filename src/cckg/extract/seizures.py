@@ -17,11 +17,40 @@ from cckg.extract.knowledge import knowledge
 from cckg.extract.nlp import has_phrase, phrase_regex
 from cckg.model import Operation, Seizure
 
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
-    "thousand million billion"
-).split()
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+]
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
@@ -84,8 +113,25 @@ def _goods_and_unit(rest: str) -> tuple[str, str, bool] | None:
     return None
 
 
-_COUNTABLE_GOODS = {"cigarettes", "tusks", "horns", "tablets", "pills", "capsules", "bottles", "vials",
-                    "cartons", "packs", "packets", "pieces", "items", "articles", "pairs", "boxes", "bags"}
+_COUNTABLE_GOODS = {
+    "cigarettes",
+    "tusks",
+    "horns",
+    "tablets",
+    "pills",
+    "capsules",
+    "bottles",
+    "vials",
+    "cartons",
+    "packs",
+    "packets",
+    "pieces",
+    "items",
+    "articles",
+    "pairs",
+    "boxes",
+    "bags",
+}
 
 
 def _goods_phrase(words: list[str]) -> str:
@@ -93,7 +139,7 @@ def _goods_phrase(words: list[str]) -> str:
     stops = {w.lower() for w in knowledge().patterns["goods_stops"]}
     goods: list[str] = []
     for word in words[:6]:
-        if word.lower() in stops or any(c.isdigit() for c in word) or goods and word[:1].isupper():
+        if word.lower() in stops or any(c.isdigit() for c in word) or (goods and word[:1].isupper()):
             break
         goods.append(word)
     return " ".join(goods)
@@ -125,8 +171,13 @@ def _cash_seizures(ctx: Context, start: int, end: int) -> list[Seizure]:
         if match.group("scale"):
             quantity *= _SCALES[match.group("scale").lower()]
         qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
-        seizure = Seizure(goods="cash", quantity=quantity, unit=patterns["currencies"][match.group("cur")],
-                          qualifier=qualifier, confidence=0.7)
+        seizure = Seizure(
+            goods="cash",
+            quantity=quantity,
+            unit=patterns["currencies"][match.group("cur")],
+            qualifier=qualifier,
+            confidence=0.7,
+        )
         found.append(seizure)
     return found
 
@@ -217,8 +268,10 @@ def _drop_packaging(seizures: list[Seizure]) -> list[Seizure]:
     for seizure in seizures:
         if seizure.unit == "containers":
             goods = set(seizure.goods.lower().split())
-            if any(s is not seizure and s.unit != "containers" and goods & set(s.goods.lower().split())
-                   for s in seizures):
+            if any(
+                s is not seizure and s.unit != "containers" and goods & set(s.goods.lower().split())
+                for s in seizures
+            ):
                 continue
         if seizure not in kept:
             kept.append(seizure)
