@@ -85,10 +85,10 @@ class ValidationReport:
         return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
 
     def ok(self, allow_warnings: bool = False) -> bool:
-        """True when the data conforms; with ``allow_warnings``, when no result is a Violation."""
-        if allow_warnings:
-            return not any(r.severity == "Violation" for r in self.results)
-        return self.conforms
+        """True when no result is a Violation or a Warning (Info results are notes); with
+        ``allow_warnings``, when no result is a Violation."""
+        failing = {"Violation"} if allow_warnings else {"Violation", "Warning"}
+        return not any(r.severity in failing for r in self.results)
 
 
 # --- loading ------------------------------------------------------------------------------

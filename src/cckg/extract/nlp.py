@@ -160,14 +160,18 @@ def has_phrase(text: str, phrases: list[str] | tuple[str, ...]) -> bool:
 
 
 def spans(doc: Doc, *found_by: PhraseMatcher) -> list[Mention]:
-    """Longest non-overlapping matches of the given matchers, in text order."""
+    """Longest non-overlapping matches of the given matchers, in text order.  A span that two
+    entries name ("counterfeit cigarettes": tobacco smuggling and IPR infringement) keeps both."""
     candidates = []
     for matcher in found_by:
         for match_id, start, end in matcher(doc):
             span = doc[start:end]
             span.label_ = doc.vocab.strings[match_id]
             candidates.append(span)
-    return [
-        Mention(span.start_char, span.end_char, span.label_, span.text)
-        for span in sorted(filter_spans(candidates), key=lambda s: s.start)
-    ]
+    kept = {(span.start, span.end) for span in filter_spans(candidates)}
+    found = {
+        (span.start_char, span.end_char, span.label_): span.text
+        for span in candidates
+        if (span.start, span.end) in kept
+    }
+    return [Mention(start, end, key, text) for (start, end, key), text in sorted(found.items())]
