@@ -524,9 +524,8 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
         if same is None:
             same = Operation(name=name, confidence=0.85)
             operations.append(same)
-            date = ctx.date_in(start, end)
-            if date:
-                same.start, same.end = date.value, date.end_value
+        if same.start is None and (date := ctx.date_in(start, end)):
+            same.start, same.end = date.value, date.end_value
         led = ctx.agencies_after_cue(
             start,
             end,
@@ -556,6 +555,8 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
     references = knowledge().patterns["operation_references"]
     for start, end in ctx.sentences:
         earlier = [o for o in operations if o.evidence and o.evidence[0].start < start]
+        if len(operations) == 1:
+            earlier = operations  # the release's one operation, however it is referred to
         if not earlier or not _has(ctx.content[start:end], references):
             continue
         operation = earlier[-1]

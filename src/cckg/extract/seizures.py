@@ -237,7 +237,11 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             if parsed is None:
                 continue
             goods, unit, unit_named = parsed
-            if not unit_named and not _cue_near(sentence, match.start(), match.end() + len(goods) + 30, cues):
+            if re.search(r"\barrest(?:s|ed)?\b[^,;]{0,25}$", sentence[: match.start()]):
+                continue  # "the arrest of 100 suspected traffickers"
+            in_list = any(found.unit != "items" or found.goods for found in found_here)
+            near = _cue_near(sentence, match.start(), match.end() + len(goods) + 30, cues)
+            if not unit_named and not (near or in_list):
                 continue
             qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
             seizure = Seizure(goods=goods, quantity=quantity, unit=unit, qualifier=qualifier, confidence=0.8)
