@@ -305,6 +305,16 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
         if ctx.masked(span.start_char) or (mentions and span.start_char < mentions[-1].end):
             continue
         mechanism = kinds[(start, end)] == "other" and span.text.lower() in mechanisms
+        if mentions and re.fullmatch(r"\s*\(", doc.text[mentions[-1].end : span.start_char]):
+            continue  # "(MRA)": the acronym of the agreement just named
+        if mentions and re.fullmatch(r"(?:\s*\([^()]{1,12}\))*\s*", doc.text[mentions[-1].end : span.start_char]):
+            # "Mutual Recognition Arrangement (MRA) Action Plan": one agreement, named by its head.
+            previous = mentions.pop()
+            tokens = [*previous.tokens, *doc[previous.tokens[-1].i + 1 : end]]
+            tokens = _agreement_name(doc, tokens[0].i, end, mechanism)
+            mentions.append(_AgreementMention(kinds[(start, end)], mechanism, tokens, tokens[0].idx,
+                                              tokens[-1].idx + len(tokens[-1].text)))
+            continue
         tokens = _agreement_name(doc, start, end, mechanism)
         mentions.append(
             _AgreementMention(
