@@ -53,7 +53,7 @@ def _alias_index() -> dict[str, str]:
 @cache
 def _compound_re() -> re.Pattern[str]:
     kb = knowledge()
-    places = sorted({*kb.countries, *kb.demonyms}, key=len, reverse=True)
+    places = sorted({*kb.countries, *kb.demonyms, *kb.regions}, key=len, reverse=True)
     place = "|".join(re.escape(p) for p in places if p[:1].isupper())
     heads = sorted(kb.patterns["agency_heads"], key=len, reverse=True)
     head = "|".join(re.escape(h.title()) for h in heads)
@@ -95,6 +95,16 @@ def _windowed(pattern: re.Pattern[str], text: str, anchor: str, reach: int = 200
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
 
 
+def _compound_part(part: str, head: str, kb: Knowledge) -> str:
+    """The agency one part of a compound names: "Korea" + "Customs" -> Korea Customs Service; a
+    part the gazetteer does not know becomes an agency of its own ("Guangdong Police")."""
+    key = _alias_index().get(f"{part} {head}".lower())
+    code = kb.countries.get(part) or kb.demonyms.get(part) or kb.regions.get(part)
+    if key is None and code and head.lower().startswith("customs") and part not in kb.regions:
+        key = kb.customs_by_country.get(code)
+    return key or slug(f"{part} {head}")
+
+
 def _strip_title(start: int, name: str, titles: list[str]) -> tuple[int, str]:
     """Drop a leading article or post title: "President of Integrity Authority of Hungary"."""
     for article in ("The ", "A ", "An ", "Both ", "Our ", "Its ", "Their "):
@@ -108,11 +118,12 @@ def _strip_title(start: int, name: str, titles: list[str]) -> tuple[int, str]:
 
 
 def _place_code(text: str, kb: Knowledge) -> str | None:
-    """The country a name names, by a country name or demonym in it ("Royal Thai Customs")."""
-    match = phrase_regex(tuple({*kb.countries, *kb.demonyms}), ignore_case=False).search(text)
+    """The country a name names, by a country, region or demonym in it ("Royal Thai Customs")."""
+    match = phrase_regex(tuple({*kb.countries, *kb.demonyms, *kb.regions}), ignore_case=False).search(text)
     if match is None:
         return None
-    return kb.countries.get(match.group(0)) or kb.demonyms.get(match.group(0))
+    word = match.group(0)
+    return kb.countries.get(word) or kb.demonyms.get(word) or kb.regions.get(word)
 
 
 def _kind_for(name: str, kb: Knowledge) -> str:
@@ -140,21 +151,14 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     for match in _windowed(_compound_re(), text, compound_anchor, reach=120):
         head = match.group("head")
         parts = re.split(r"\s*,\s*|\s+and\s+(?:the\s+)?", match.group("places"))
-        keys = []
-        for part in parts:
-            key = _alias_index().get(f"{part} {head}".lower())
-            code = kb.countries.get(part) or kb.demonyms.get(part)
-            if key is None and code and head.lower().startswith("customs"):
-                key = kb.customs_by_country.get(code)
-            keys.append(key)
-        if all(keys):
-            # The compound wins over the single names found inside it ("... and Macao Customs").
-            candidates = [m for m in candidates if not (match.start() <= m.start < match.end())]
-            taken = [span for span in taken if not (match.start() <= span[0] < match.end())]
-            for part, key in zip(parts, keys, strict=True):
-                offset = match.start() + match.group(0).find(part)
-                candidates.append(Mention(offset, offset + len(part), str(key), f"{part} {head}"))
-            taken.append(match.span())
+        keys = [_compound_part(part, head, kb) for part in parts]
+        # The compound wins over the single names found inside it ("... and Macao Customs").
+        candidates = [m for m in candidates if not (match.start() <= m.start < match.end())]
+        taken = [span for span in taken if not (match.start() <= span[0] < match.end())]
+        for part, key in zip(parts, keys, strict=True):
+            offset = match.start() + match.group(0).find(part)
+            candidates.append(Mention(offset, offset + len(part), key, f"{part} {head}"))
+        taken.append(match.span())
     candidates.sort(key=lambda m: m.start)
 
     # Acronyms defined in the text: "Korea Customs Service (KCS)".

@@ -100,7 +100,7 @@ def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
             continue
         lowered = token.lower_
         inner = (
-            lowered in ("of", "and", "for", "on", "&", "-", "–")
+            lowered in ("of", "and", "for", "on", "&", "-", "–", "'", "’", "'s", "’s")
             and doc[left].is_title
             and left >= 2
             and (doc[left - 2].is_title or doc[left - 2].is_upper)
@@ -307,13 +307,22 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
         mechanism = kinds[(start, end)] == "other" and span.text.lower() in mechanisms
         if mentions and re.fullmatch(r"\s*\(", doc.text[mentions[-1].end : span.start_char]):
             continue  # "(MRA)": the acronym of the agreement just named
-        if mentions and re.fullmatch(r"(?:\s*\([^()]{1,12}\))*\s*", doc.text[mentions[-1].end : span.start_char]):
+        if mentions and re.fullmatch(
+            r"(?:\s*\([^()]{1,12}\))*\s*", doc.text[mentions[-1].end : span.start_char]
+        ):
             # "Mutual Recognition Arrangement (MRA) Action Plan": one agreement, named by its head.
             previous = mentions.pop()
             tokens = [*previous.tokens, *doc[previous.tokens[-1].i + 1 : end]]
             tokens = _agreement_name(doc, tokens[0].i, end, mechanism)
-            mentions.append(_AgreementMention(kinds[(start, end)], mechanism, tokens, tokens[0].idx,
-                                              tokens[-1].idx + len(tokens[-1].text)))
+            mentions.append(
+                _AgreementMention(
+                    kinds[(start, end)],
+                    mechanism,
+                    tokens,
+                    tokens[0].idx,
+                    tokens[-1].idx + len(tokens[-1].text),
+                )
+            )
             continue
         tokens = _agreement_name(doc, start, end, mechanism)
         mentions.append(
@@ -507,7 +516,8 @@ _OPERATION = re.compile(
     r"{0,3})[’'\"”]?"
 )
 _CODENAME = re.compile(
-    r"\b(?:code-?named|code named|dubbed)\s+[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})[’'\"”]?"
+    r"\b(?:code-?named|code named|dubbed)\s+[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[IVX]+|\d+))"
+    r"{0,3})[’'\"”]?"
 )
 
 

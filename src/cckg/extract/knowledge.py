@@ -51,6 +51,7 @@ class Knowledge:
     agreement_labels: dict[str, list[str]]
     countries: dict[str, str]  # name -> ISO code
     demonyms: dict[str, str]
+    regions: dict[str, str]  # province or state -> ISO code of its country
     cities: dict[str, City]
     city_states: set[str]
     patterns: dict[str, Any]
@@ -135,6 +136,7 @@ def _load_places() -> tuple[dict[str, str], dict[str, str], dict[str, City], set
 def knowledge() -> Knowledge:
     titles = _read_yaml("data", "gazetteer", "titles.yaml")
     countries, demonyms, cities, city_states = _load_places()
+    regions = dict(_read_yaml("data", "gazetteer", "places.yaml")["regions"])
     agencies = _load_agencies()
     customs_by_country: dict[str, str] = {}
     for agency in agencies.values():
@@ -148,6 +150,7 @@ def knowledge() -> Knowledge:
         agreement_labels=_scheme_labels("vocabularies.ttl", AGREEMENT_KIND_SCHEME),
         countries=countries,
         demonyms=demonyms,
+        regions=regions,
         cities=cities,
         city_states=city_states,
         patterns=_read_yaml("data", "patterns", "extraction.yaml"),

@@ -75,6 +75,9 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
         tail = _TITLE_TAIL.match(text, end)
         if tail:
             end = tail.end()
+            honorific = _honorific_re().search(text, mention.end, end)
+            if honorific:  # "... Department and Mr Ma Io-kun": the tail ends before the next person
+                end = mention.end + len(re.sub(r"(?:\s+and)?\s*$", "", text[mention.end : honorific.start()]))
             while re.search(r"\s(?:and|the|of|for)$", text[mention.start : end]):
                 end = text.rfind(" ", 0, end)
         note = _TITLE_NOTE.match(text, end)
@@ -191,6 +194,8 @@ def find_people(
                 continue
         if candidates:
             official.agency = min(candidates, key=lambda m: abs(m.start - mention.start)).key
+        elif agencies.mentions:  # nobody else named nearby: the agency the release comes from
+            official.agency = agencies.mentions[0].key
     return found
 
 

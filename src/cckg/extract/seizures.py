@@ -105,8 +105,12 @@ def _goods_and_unit(rest: str) -> tuple[str, str, bool] | None:
         adjectives = _goods_phrase(words[:i])
         goods = f"{adjectives} {word}".strip() if unit_word in _COUNTABLE_GOODS else adjectives
         return (goods, unit, True) if goods else None
-    # No unit: a plural noun phrase is a count of items ("3,200 counterfeit luxury handbags").
+    # No unit: a plural noun phrase is a count of items ("3,200 counterfeit luxury handbags",
+    # "37,000 pornographic and pirated compact discs").
     goods = _goods_phrase(words)
+    joined = re.match(r"((?:[a-z-]+\s+){1,3}and\s+(?:[a-z-]+\s+){0,3}[a-z-]+s)\b", clause.strip())
+    if joined and len(joined.group(1)) > len(goods):
+        goods = joined.group(1)
     last = goods.split()[-1].lower() if goods else ""
     if last.endswith("s") and len(last) > 3 and last not in not_seized and not last.endswith("ss"):
         return goods, "items", False
@@ -240,7 +244,7 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             if re.search(r"\barrest(?:s|ed)?\b[^,;]{0,25}$", sentence[: match.start()]):
                 continue  # "the arrest of 100 suspected traffickers"
             in_list = any(found.unit != "items" or found.goods for found in found_here)
-            near = _cue_near(sentence, match.start(), match.end() + len(goods) + 30, cues)
+            near = _cue_near(sentence, match.start(), match.end() + len(goods) + 60, cues)
             if not unit_named and not (near or in_list):
                 continue
             qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
