@@ -157,3 +157,53 @@ def test_every_fact_quotes_its_evidence_exactly() -> None:
             assert release.text[evidence.start : evidence.end] == evidence.quote
     for evidence in facts.crime_type_evidence["drug-trafficking"]:
         assert release.text[evidence.start : evidence.end].lower() == "drug trafficking"
+
+
+def test_compound_mentions_with_regions_and_unknown_parts() -> None:
+    facts = facts_of(
+        "A joint operation codenamed \"Skyfall 7\" was mounted by the Hong Kong, Guangdong and Macau Police "
+        "authorities between July 9 and August 8 against cigarette smuggling."
+    )
+    by_name = {a.name: a for a in facts.agencies}
+    assert "Hong Kong Police Force" in by_name
+    assert {a.country for a in facts.agencies} >= {"HK", "CN", "MO"}
+    assert all(a.kind == "police" for a in facts.agencies)
+    (operation,) = facts.operations
+    assert operation.name == "Operation Skyfall 7"
+    assert (operation.start, operation.end) == ("2023-07-09", "2023-08-08")
+    assert len(facts.cooperation) == 3
+
+
+def test_agreement_named_across_its_acronym_is_one() -> None:
+    facts = facts_of(
+        "Japan Customs and Korea Customs Service today (November 1) signed an Authorized Economic Operator "
+        "(AEO) Mutual Recognition Arrangement (MRA) Action Plan. The plan paved the way for the AEO MRA."
+    )
+    (agreement,) = facts.agreements
+    assert agreement.kind == "cooperation-plan"
+    assert agreement.name.endswith("Mutual Recognition Arrangement (MRA) Action Plan")
+
+
+def test_unknown_agencies_named_twice_or_by_country() -> None:
+    facts = facts_of(
+        "The ICAC signed an MoU with the President of the Integrity Authority of Ruritania and with the "
+        "Fair Trade Commission today (November 1). The Fair Trade Commission thanked the ICAC."
+    )
+    names = {a.name: a for a in facts.agencies}
+    assert names["Fair Trade Commission"].country is None
+    assert "Independent Commission Against Corruption" in names
+    (mou,) = facts.agreements
+    assert "Fair Trade Commission" in mou.parties
+
+
+def test_title_then_name_without_honorific() -> None:
+    facts = facts_of(
+        "The Commissioner Against Corruption, Chan Tai Man, received the Commissioner of the ICAC, "
+        "Woo Ka-ming, today (November 1)."
+    )
+    assert {o.name for o in facts.officials} == {"Chan Tai Man", "Woo Ka-ming"}
+
+
+def test_wire_dateline_gives_the_publication_date() -> None:
+    release = parse_release("HONG KONG, Sept. 12, 2025 /PRNewswire/ -- The ICAC met today.\n", "w", "w.txt")
+    assert release.published == "2025-09-12"
