@@ -105,16 +105,17 @@ def _compound_part(part: str, head: str, kb: Knowledge) -> str:
     return key or slug(f"{part} {head}")
 
 
-def _strip_title(start: int, name: str, titles: list[str]) -> tuple[int, str]:
+@cache
+def _leading_title_re() -> re.Pattern[str]:
+    titles = "|".join(re.escape(t) for t in sorted(knowledge().titles, key=len, reverse=True))
+    return re.compile(rf"^(?:(?:The|A|An|Both|Our|Its|Their)\s+)?(?:(?:{titles})(?:\s+of(?:\s+the)?)?\s+)?")
+
+
+def _strip_title(start: int, name: str) -> tuple[int, str]:
     """Drop a leading article or post title: "President of Integrity Authority of Hungary"."""
-    for article in ("The ", "A ", "An ", "Both ", "Our ", "Its ", "Their "):
-        if name.startswith(article):
-            start, name = start + len(article), name[len(article) :]
-    for title in titles:
-        for lead in (f"{title} of the ", f"{title} of ", f"{title} "):
-            if name.startswith(lead):
-                return start + len(lead), name[len(lead) :]
-    return start, name
+    lead = _leading_title_re().match(name)
+    cut = lead.end() if lead else 0
+    return start + cut, name[cut:]
 
 
 def _place_code(text: str, kb: Knowledge) -> str | None:
@@ -137,7 +138,6 @@ def _kind_for(name: str, kb: Knowledge) -> str:
 def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     """Find the agencies of a release in its (chrome-masked) ``text``."""
     kb = knowledge()
-    titles = sorted(kb.titles, key=len, reverse=True)
     found = AgencyFinding()
     built = matchers()
     candidates: list[Mention] = spans(doc, built.agency_names, built.agency_exact)
@@ -185,7 +185,7 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     # head noun that names a country ("Royal Thai Customs", "Integrity Authority of Hungary"), or
     # that the release names at least twice ("the Competition Commission").
     for match in _windowed(_unknown_re(), text, _head_re().pattern, reach=90):
-        start, name = _strip_title(match.start(), match.group(0).strip(), titles)
+        start, name = _strip_title(match.start(), match.group(0).strip())
         end = start + len(name)
         if not name or not free(start, end) or name in kb.countries or len(name.split()) < 2:
             continue
