@@ -25,9 +25,11 @@ demo: $(BIN)/cckg
 	$(BIN)/cckg --store $(STORE) export agencies --format graphml -o out/agencies.graphml
 	@echo "Agency network written to out/agencies.gexf and out/agencies.graphml"
 
-test: $(BIN)/cckg
-	$(BIN)/ruff check src tests scripts
+test: lint
 	$(BIN)/pytest -q
+
+lint: $(BIN)/cckg
+	$(BIN)/ruff check src tests scripts
 
 bench: $(BIN)/cckg
 	$(BIN)/python scripts/bench.py

@@ -67,7 +67,7 @@ def _compound_re() -> re.Pattern[str]:
 def _unknown_re() -> re.Pattern[str]:
     heads = sorted(knowledge().patterns["agency_heads"], key=len, reverse=True)
     head = "|".join(re.escape(h.title()).replace(r"\-", "-") for h in heads)
-    word = r"(?!The\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*"
+    word = r"(?!The\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*\b"
     return re.compile(
         rf"\b(?P<name>(?:{word}\s+(?:(?:of|and|for|the)\s+)?){{0,5}}?(?:{head}))"
         rf"(?P<of>\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?(?!\s*[A-Z][a-z])"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
-from text_to_num import alpha2digit
+from text_to_num import alpha2digit, text2num
 
 from cckg.extract.context import Context
 from cckg.extract.knowledge import knowledge
@@ -17,6 +18,7 @@ _MONTH_WORD = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 )
+_DURATION = re.compile(r"\b(\w+)-day\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 
 
@@ -29,6 +31,16 @@ def _ordinal(token_text: str) -> int | None:
         return words[token_text.lower()]
     match = _ORDINAL.match(alpha2digit(token_text, "en"))
     return int(match.group(1)) if match else None
+
+
+def _number_word(word: str) -> int | None:
+    """3 from "3" or "three"."""
+    if word.isdigit():
+        return int(word)
+    try:
+        return int(text2num(word.lower(), "en"))
+    except ValueError:
+        return None
 
 
 def _phrase(tokens: list) -> str:
@@ -156,7 +168,11 @@ def _same_event(a: Event, b: Event) -> bool:
         return a.ordinal == b.ordinal
     names_a = {_norm(a.name), _norm(a.series)} - {""}
     names_b = {_norm(b.name), _norm(b.series)} - {""}
-    return any(x == y or x.endswith(" " + y) or y.endswith(" " + x) for x in names_a for y in names_b)
+    return any(
+        x == y or (" " in y and x.endswith(" " + y)) or (" " in x and y.endswith(" " + x))
+        for x in names_a
+        for y in names_b
+    )
 
 
 def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
@@ -194,7 +210,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         sent = mention.sentence
         event = mention.event
         planned = _has(sent.text, patterns["planned_cues"])
-        same = next((e for e in events if _same_event(e, event)), None)
+        same = next((e for e in reversed(events) if _same_event(e, event)), None)
         if same is None and not event.ordinal:
             same = next((e for e in reversed(events) if _refers_to(event, e, generic)), None)
         if mention.generic and event.ordinal and same is None:
@@ -220,6 +236,12 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
+    # An undated meeting the release reports on took place on the day it reports.
+    news = ctx.news_day()
+    for event in events:
+        if event.start is None and event.status == "held" and news is not None:
+            event.start = news.value
+            event.confidence = min(event.confidence, 0.6)
     # Participation sentences with no event of their own add their agencies to the last event.
     mentioned = {m.sentence.start_char for m in mentions}
     for start, end in ctx.sentences_with(patterns["participation_cues"]):
@@ -245,17 +267,20 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
 def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
     start, end = sent.start_char, sent.end_char
     if first or event.start is None:
-        date = ctx.date_in(start, end, anchor)
-        if date:
-            event.start, event.end = date.value, date.end_value
-        elif first and not planned and (news := ctx.news_day()):
-            # An undated meeting the release reports on took place on the day it reports.
-            event.start = news.value
-            event.confidence = min(event.confidence, 0.6)
+        found = ctx.date_in(start, end, anchor)
+        if found:
+            event.start, event.end = found.value, found.end_value
         if planned or (event.start and ctx.published and event.start[: len(ctx.published)] > ctx.published):
             event.status = "planned"
+    days = _DURATION.search(ctx.content, max(start, anchor - 60), anchor)
+    if days and event.start and len(event.start) == 10 and event.end is None:
+        # "the three-day symposium" that opened on a known day ends two days later.
+        length = _number_word(days.group(1))
+        if length and 1 < length < 15:
+            event.end = (date.fromisoformat(event.start) + timedelta(days=length - 1)).isoformat()
     if first or (event.city is None and event.country is None):
-        city, country = ctx.place_in(start, end, prefer_after=("in", "at"))
+        anchors = ("in", "at", "to") if event.kind == "visit" else ("in", "at")
+        city, country = ctx.place_in(start, end, prefer_after=anchors)
         event.city = event.city or city
         event.country = event.country or country
     for agency in ctx.agencies_in(start, end, with_people=True):

@@ -90,8 +90,10 @@ def _goods_and_unit(rest: str) -> tuple[str, str, bool] | None:
     words = re.findall(r"[\w'’-]+", clause)
     for i, word in enumerate(words[:5]):
         lowered = word.lower()
-        if any(c.isdigit() for c in word) or lowered in not_seized:
+        if lowered in not_seized:
             return None
+        if any(c.isdigit() for c in word):
+            break  # the next quantity of a list begins
         two = f"{lowered} {words[i + 1].lower()}" if i + 1 < len(words) else ""
         unit_word = two if two in units else lowered if lowered in units else None
         if unit_word is None:
@@ -190,17 +192,17 @@ def _cue_near(sentence: str, start: int, end: int, cues: list[str]) -> bool:
     return has_phrase(sentence[max(0, start - 150) : end], cues)
 
 
-def _context_date(ctx: Context, start: int, operations: list[Operation]) -> str | None:
-    """A seizure's date from context: the period of the operation it belongs to (its month, or
-    its year when the operation spans months), else the date of the sentence before."""
-    earlier = [o for o in operations if o.start and o.evidence and o.evidence[0].start <= start]
-    if earlier:
-        operation = earlier[-1]
-        first, last = operation.start or "", operation.end or operation.start or ""
-        return first[:7] if first[:7] == last[:7] and len(first) >= 7 else first[:4]
-    previous = [(s, e) for s, e in ctx.sentences if e <= start][-1:]
-    if previous and (date := ctx.date_in(*previous[0])) and "\n\n" not in ctx.content[previous[0][1] : start]:
-        return date.end_value or date.value
+def _context_date(ctx: Context, start: int, end: int, operations: list[Operation]) -> str | None:
+    """A seizure's date from its operation, when its sentence speaks of one ("during the
+    operation"): the operation's month, or its year when the operation spans months."""
+    sentence = ctx.content[start:end]
+    references = knowledge().patterns["operation_references"]
+    for operation in reversed(operations):
+        if not operation.start or not operation.evidence or operation.evidence[0].start > start:
+            continue
+        if operation.name.lower() in sentence.lower() or has_phrase(sentence, references):
+            first, last = operation.start, operation.end or operation.start
+            return first[:7] if first[:7] == last[:7] and len(first) >= 7 else first[:4]
     return None
 
 
@@ -241,7 +243,7 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             if parsed is None:
                 continue
             goods, unit, unit_named = parsed
-            if re.search(r"\barrest(?:s|ed)?\b[^,;]{0,25}$", sentence[: match.start()]):
+            if re.search(r"\barrest(?:s|ed)?(?:\s+of)?\s*$", sentence[: match.start()]):
                 continue  # "the arrest of 100 suspected traffickers"
             in_list = any(found.unit != "items" or found.goods for found in found_here)
             near = _cue_near(sentence, match.start(), match.end() + len(goods) + 60, cues)
@@ -253,7 +255,9 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
         found_here += _cash_seizures(ctx, start, end)
         for seizure in found_here:
             date = ctx.date_in(start, end)
-            seizure.date = (date.end_value or date.value) if date else _context_date(ctx, start, operations)
+            seizure.date = (
+                (date.end_value or date.value) if date else _context_date(ctx, start, end, operations)
+            )
             seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=("in", "at"))
             seizure.crime_types = _crimes_for(ctx, seizure.goods, start, end)
             seizure.evidence.append(ctx.evidence(start, end))
