@@ -7,7 +7,7 @@ from a clone alone (docs/release-json.md describes the format it reads).
 Usage:
     score.py GOLD_DIR PRED [--json] [--verbose]
 
-GOLD_DIR holds one <id>.json per release (schema: SCHEMA.md beside this file).
+GOLD_DIR holds one <id>.json per release (format: docs/release-json.md).
 PRED is a directory of <id>.json files, or a JSON Lines file whose objects carry
 "id" (or "source", whose file stem is matched against the gold "id" / "source").
 
