@@ -252,7 +252,7 @@ def test_crime_types_are_the_twelve_slugs() -> None:
 
 def test_crime_types_match_the_documented_vocabulary() -> None:
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", release_json_doc(), flags=re.MULTILINE))
-    assert CRIME_TYPES <= documented
+    assert documented >= CRIME_TYPES
 
 
 @pytest.mark.parametrize(
