@@ -13,7 +13,7 @@ from cckg.extract.context import Context
 from cckg.extract.cooperation import find_cooperation
 from cckg.extract.dates import find_dates
 from cckg.extract.events import find_agreements, find_events, find_operations
-from cckg.extract.nlp import Mention, matchers, sentence_spans, spans
+from cckg.extract.nlp import Mention, matchers, parse, sentence_spans, spans
 from cckg.extract.people import find_people
 from cckg.extract.seizures import find_seizures
 from cckg.model import Evidence, ReleaseFacts
@@ -24,8 +24,8 @@ __all__ = ["extract"]
 
 def extract(release: Release) -> ReleaseFacts:
     built = matchers()
-    doc = built.nlp(release.content)
-    sentences = sentence_spans(doc)
+    doc = parse(release.content)
+    sentences = sentence_spans(doc, release.content)
     ctx = Context(
         text=release.text,
         content=release.content,

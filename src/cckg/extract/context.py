@@ -13,6 +13,19 @@ from cckg.extract.people import PeopleFinding
 from cckg.model import Evidence
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the release by its character offsets (cheaper than a spaCy span)."""
+
+    start_char: int
+    end_char: int
+    text: str
+
+    @property
+    def start(self) -> int:
+        return self.start_char
+
+
 @dataclass
 class Context:
     text: str  # the release text: evidence quotes come from it
@@ -34,6 +47,10 @@ class Context:
 
     def masked(self, offset: int) -> bool:
         return offset < len(self.content) and self.content[offset] == " " and self.text[offset] != " "
+
+    def sentence(self, offset: int) -> Sentence:
+        start, end = self.sentence_span(offset)
+        return Sentence(start, end, self.content[start:end])
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
         return next(((s, e) for s, e in self.sentences if s <= offset < e), (offset, offset))

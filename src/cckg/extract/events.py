@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from text_to_num import alpha2digit, text2num
 
-from cckg.extract.context import Context
+from cckg.extract.context import Context, Sentence
 from cckg.extract.knowledge import knowledge
 from cckg.extract.nlp import has_phrase, matchers
 from cckg.model import Agreement, Event, Evidence, Operation
@@ -50,7 +50,7 @@ def _phrase(tokens: list) -> str:
 @dataclass
 class _EventMention:
     event: Event
-    sentence: Span
+    sentence: Sentence
     generic: bool
     head_start: int  # character offsets of the head noun, the anchor for dates and places
     head_end: int
@@ -89,7 +89,7 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         mentions.append(
             _EventMention(
                 event,
-                head.sent,
+                ctx.sentence(head.start_char),
                 all(w in generic for w in words) and not ordinal,
                 head.start_char,
                 head.end_char,
@@ -264,7 +264,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
     return events
 
 
-def _fill_event(event: Event, sent: Span, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
+def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
     start, end = sent.start_char, sent.end_char
     if first or event.start is None:
         found = ctx.date_in(start, end, anchor)
@@ -330,10 +330,10 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
         if ctx.masked(span.start_char) or (mentions and span.start_char < mentions[-1].end):
             continue
         mechanism = kinds[(start, end)] == "other" and span.text.lower() in mechanisms
-        if mentions and re.fullmatch(r"\s*\(", doc.text[mentions[-1].end : span.start_char]):
+        if mentions and re.fullmatch(r"\s*\(", ctx.content[mentions[-1].end : span.start_char]):
             continue  # "(MRA)": the acronym of the agreement just named
         if mentions and re.fullmatch(
-            r"(?:\s*\([^()]{1,12}\))*\s*", doc.text[mentions[-1].end : span.start_char]
+            r"(?:\s*\([^()]{1,12}\))*\s*", ctx.content[mentions[-1].end : span.start_char]
         ):
             # "Mutual Recognition Arrangement (MRA) Action Plan": one agreement, named by its head.
             previous = mentions.pop()
@@ -364,10 +364,10 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
     main_event = next((e for e in events if e.status == "held"), None)
     mentions = _agreement_mentions(doc, ctx)
     labelled_sentences = {
-        doc.char_span(m.start, m.end, alignment_mode="expand").sent.start for m in mentions if not m.mechanism
+        ctx.sentence(m.start).start for m in mentions if not m.mechanism
     }
     for mention in mentions:
-        sent = doc.char_span(mention.start, mention.end, alignment_mode="expand").sent
+        sent = ctx.sentence(mention.start)
         name = _phrase(mention.tokens)
         if mention.mechanism:
             # A mechanism is an agreement of its own only when set up outside a named agreement.
@@ -423,7 +423,7 @@ def _is_bare_label(name: str) -> bool:
 
 
 def _new_agreement(
-    mention: _AgreementMention, name: str, sent: Span, ctx: Context, main_event: Event | None
+    mention: _AgreementMention, name: str, sent: Sentence, ctx: Context, main_event: Event | None
 ) -> Agreement:
     agreement = Agreement(kind=mention.kind, name=name, confidence=0.7 if mention.mechanism else 0.85)
     date = ctx.date_in(sent.start_char, sent.end_char, mention.end)

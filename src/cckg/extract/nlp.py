@@ -41,12 +41,13 @@ def within(mentions: list[Mention], start: int, end: int) -> list[Mention]:
     return [m for m in mentions[first:last] if m.end <= end]
 
 
-@Language.component("cckg_line_breaks")
-def _line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after a line break unless the line before ends mid-sentence."""
+def mark_line_breaks(doc: Doc, text: str) -> None:
+    """Start a sentence after a line break unless the line before ends mid-sentence.
+
+    Runs before the sentencizer, which keeps boundaries already set."""
     offsets = doc.to_array(IDX).tolist()
     seen = set()
-    for newline in re.finditer(r"\n", doc.text):
+    for newline in re.finditer(r"\n", text):
         i = bisect_right(offsets, newline.start()) - 1
         if i in seen or i <= 0 or i + 1 >= len(doc) or not doc[i].is_space:
             continue
@@ -54,14 +55,20 @@ def _line_breaks(doc: Doc) -> Doc:
         previous = doc[i - 1]
         if not (previous.is_lower or previous.text in (",", ";", "-", "(")):
             doc[i + 1].is_sent_start = True
-    return doc
 
 
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+def parse(text: str) -> Doc:
+    """Tokens and sentences of a release text."""
+    nlp = matchers().nlp
+    doc = nlp.make_doc(text)
+    mark_line_breaks(doc, text)
+    return nlp.get_pipe("sentencizer")(doc)
+
+
+def sentence_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences, without surrounding white space."""
     rows = doc.to_array([SENT_START, IDX]).tolist()
     starts = [idx for flag, idx in rows if flag == 1] or [0]
-    text = doc.text
     found = []
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
         chunk = text[start:end]
@@ -78,7 +85,6 @@ def _build_nlp() -> Language:
     infixes = [pattern for pattern in nlp.Defaults.infixes if hyphen_infix not in pattern]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("cckg_line_breaks")
     return nlp
 
 
