@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from cckg.extract.agencies import AgencyFinding
@@ -42,8 +43,8 @@ class Context:
         """The sentences that contain one of ``phrases`` (whole words, any case)."""
         from cckg.extract.nlp import phrase_regex
 
-        hits = [m.start() for m in phrase_regex(tuple(phrases)).finditer(self.content)]
-        return [(s, e) for s, e in self.sentences if any(s <= at < e for at in hits)]
+        hits = (self.sentence_span(m.start()) for m in phrase_regex(tuple(phrases)).finditer(self.content))
+        return [span for span in dict.fromkeys(hits) if span[0] != span[1]]
 
     def masked(self, offset: int) -> bool:
         return offset < len(self.content) and self.content[offset] == " " and self.text[offset] != " "
@@ -53,7 +54,11 @@ class Context:
         return Sentence(start, end, self.content[start:end])
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
-        return next(((s, e) for s, e in self.sentences if s <= offset < e), (offset, offset))
+        """The sentence holding ``offset`` (an empty span between sentences)."""
+        i = bisect_right(self.sentences, (offset, len(self.content) + 1)) - 1
+        if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
+            return self.sentences[i]
+        return offset, offset
 
     def evidence(self, start: int, end: int) -> Evidence:
         while start < end and self.content[start].isspace():  # masked chrome is white space here

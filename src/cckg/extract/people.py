@@ -93,13 +93,17 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
     return found
 
 
+@cache
+def _posts() -> list[tuple[str, str]]:
+    """(post title in lower case, agency key) for every gazetteer agency that lists its posts."""
+    return [(post.lower(), key) for key, agency in knowledge().agencies.items() for post in agency.posts]
+
+
 def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str | None:
     """An agency the title names by its post ("Commissioner of Customs and Excise"): a post of an
     agency in the release, else an agency name the "of ..." tail begins, else any gazetteer post."""
     lowered = title.lower()
-    posts = [
-        key for key, agency in gazetteer.items() if any(lowered.startswith(p.lower()) for p in agency.posts)
-    ]
+    posts = [key for post, key in _posts() if lowered.startswith(post)]
     mentioned = [key for key in posts if key in agencies.agencies]
     if mentioned:
         return str(mentioned[0])
