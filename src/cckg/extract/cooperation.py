@@ -24,9 +24,10 @@ _BETWEEN = re.compile(
 )
 
 
-def _pairs(leads: list[str], others: list[str]) -> list[tuple[str, str]]:
+def _pairs(leads: list[str], others: list[str], star: bool = False) -> list[tuple[str, str]]:
+    """Every pair of a small group; a large group (or ``star``) pairs its leads with the rest."""
     everyone = list(dict.fromkeys([*leads, *others]))
-    if len(everyone) <= SMALL_GROUP or not leads:
+    if not leads or len(everyone) <= SMALL_GROUP and not star:
         return [tuple(sorted(p)) for p in combinations(everyone, 2)]  # type: ignore[misc]
     pairs = {tuple(sorted((a, b))) for a in leads for b in everyone if a != b}
     return sorted(pairs)  # type: ignore[arg-type]
@@ -60,7 +61,9 @@ def find_cooperation(
             continue
         members = [p for p in event.participants if not _own_session(event, p, ctx)]
         leads = [o for o in event.organizers if o in members] or members[:1]
-        for pair in _pairs(leads if len(members) > SMALL_GROUP else [], members):
+        # "two bilateral conferences": separate events, so their guests did not meet each other.
+        several = (event.name or "").lower().endswith(("conferences", "meetings", "visits", "forums"))
+        for pair in _pairs(leads if len(members) > SMALL_GROUP or several else [], members, star=several):
             link(pair, event.evidence, 0.8)
     for agreement in agreements:
         for pair in _pairs([], agreement.parties):

@@ -128,6 +128,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "relative-named-month",
         re.compile(rf"\b(?P<rel>last|next|this|coming)\s+(?P<m>{MONTH})\b(?!\s+\d)", re.IGNORECASE),
     ),
+    (
+        "bare-relative-day",
+        re.compile(r"\b(?P<word>today|yesterday|tomorrow)(?:['’]s)?\b(?!\s*\()", re.IGNORECASE),
+    ),
     ("relative-month", re.compile(r"\b(?P<rel>(?:this|last|next) month|earlier this month)\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|of|during|by|until|from|year)\s+(?P<y>{YEAR})\b(?!-)")),
     ("relative-year", re.compile(r"\b(?:in |since |by )?(?P<rel>(?:this|last|next) year)\b", re.I)),
@@ -167,7 +171,29 @@ def find_dates(text: str, published: str | None) -> list[DateMention]:
             if mention is not None:
                 found.append(mention)
                 taken.append(span)
-    return sorted(found, key=lambda m: m.start)
+    return _join_ranges(sorted(found, key=lambda m: m.start), text)
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:to|until|till|through|-|–)\s*")
+
+
+def _join_ranges(mentions: list[DateMention], text: str) -> list[DateMention]:
+    """"from November 25 to today (November 27)": two dates joined into one range."""
+    joined: list[DateMention] = []
+    for mention in mentions:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.end_value is None
+            and mention.end_value is None
+            and _RANGE_JOIN.fullmatch(text[previous.end : mention.start])
+            and re.search(r"\b(?:from|between)\s+$", text[max(0, previous.start - 10) : previous.start], re.I)
+            and previous.value <= mention.value
+        ):
+            joined[-1] = DateMention(previous.start, mention.end, previous.value, mention.value)
+            continue
+        joined.append(mention)
+    return joined
 
 
 def _resolve(kind: str, match: re.Match[str], pub: date | None) -> DateMention | None:
@@ -197,6 +223,11 @@ def _resolve(kind: str, match: re.Match[str], pub: date | None) -> DateMention |
     if kind in ("month-year", "in-month"):
         value = _iso(_year(groups.get("y"), groups.get("rel"), pub), _month(groups["m"]))
         return DateMention(match.start("m"), end, value) if value else None
+    if kind == "bare-relative-day":
+        if pub is None:
+            return None
+        shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower()]
+        return DateMention(start, end, (pub + timedelta(days=shift)).isoformat(), news_day=shift <= 0)
     if kind == "relative-named-month":
         if pub is None:
             return None
