@@ -27,7 +27,7 @@ _BETWEEN = re.compile(
 def _pairs(leads: list[str], others: list[str], star: bool = False) -> list[tuple[str, str]]:
     """Every pair of a small group; a large group (or ``star``) pairs its leads with the rest."""
     everyone = list(dict.fromkeys([*leads, *others]))
-    if not leads or len(everyone) <= SMALL_GROUP and not star:
+    if not leads or (len(everyone) <= SMALL_GROUP and not star):
         return [tuple(sorted(p)) for p in combinations(everyone, 2)]  # type: ignore[misc]
     pairs = {tuple(sorted((a, b))) for a in leads for b in everyone if a != b}
     return sorted(pairs)  # type: ignore[arg-type]
