@@ -207,3 +207,8 @@ def test_title_then_name_without_honorific() -> None:
 def test_wire_dateline_gives_the_publication_date() -> None:
     release = parse_release("HONG KONG, Sept. 12, 2025 /PRNewswire/ -- The ICAC met today.\n", "w", "w.txt")
     assert release.published == "2025-09-12"
+
+
+def test_ranges_across_two_dates_and_bare_relative_days() -> None:
+    found = find_dates("from November 25 to today (November 27); at today's meeting", "2014-11-27")
+    assert [(d.value, d.end_value) for d in found] == [("2014-11-25", "2014-11-27"), ("2014-11-27", None)]
