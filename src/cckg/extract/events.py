@@ -384,7 +384,8 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             same_kind = [a for a in agreements if a.kind == mention.kind]
             if same_kind and (_is_bare_label(name) or _is_bare_label(same_kind[-1].name)):
                 same = same_kind[-1]
-            elif previous in _DEFINITE:
+            elif previous in _DEFINITE and (same_kind or name[:1].islower()):
+                # "the aforementioned co-operative arrangement": the agreement just named.
                 same = (same_kind or agreements)[-1]
         if same is not None:
             if len(name.split()) > len(same.name.split()) and (
