@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from cckg.extract.knowledge import Knowledge, knowledge
 from cckg.extract.nlp import Mention, matchers, phrase_regex, spans, within
-from cckg.model import Agency, Evidence
+from cckg.model import Agency
 
 
 @dataclass
@@ -276,14 +276,13 @@ def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
             confidence=0.95,
         )
     name = " ".join(mention.text.split())
+    short = re.split(r"\s+of\s+(?:the\s+)?", name, maxsplit=1)[0]  # "X Department of the Y Region"
+    aliases = [short] if short != name and len(short.split()) > 1 else []
     return Agency(
-        name=name, country=_place_code(name, kb), kind=_kind_for(name, kb), key=mention.key, confidence=0.7
+        name=name,
+        aliases=aliases,
+        country=_place_code(name, kb),
+        kind=_kind_for(name, kb),
+        key=mention.key,
+        confidence=0.7,
     )
-
-
-def evidence_for(text: str, sentences: list[tuple[int, int]], start: int) -> Evidence:
-    """The sentence holding offset ``start`` as evidence."""
-    for s, e in sentences:
-        if s <= start < e:
-            return Evidence(text[s:e], s, e)
-    return Evidence(text[start:start], start, start)

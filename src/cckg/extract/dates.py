@@ -178,7 +178,7 @@ _RANGE_JOIN = re.compile(r"\s*(?:to|until|till|through|-|–)\s*")
 
 
 def _join_ranges(mentions: list[DateMention], text: str) -> list[DateMention]:
-    """"from November 25 to today (November 27)": two dates joined into one range."""
+    """ "from November 25 to today (November 27)": two dates joined into one range."""
     joined: list[DateMention] = []
     for mention in mentions:
         previous = joined[-1] if joined else None

@@ -211,7 +211,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         event = mention.event
         planned = _has(sent.text, patterns["planned_cues"])
         same = next((e for e in reversed(events) if _same_event(e, event)), None)
-        if same is None and not event.ordinal:
+        if same is None and not event.ordinal and not mention.next_in_series:
             same = next((e for e in reversed(events) if _refers_to(event, e, generic)), None)
         if mention.generic and event.ordinal and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
@@ -363,9 +363,7 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
     agreements: list[Agreement] = []
     main_event = next((e for e in events if e.status == "held"), None)
     mentions = _agreement_mentions(doc, ctx)
-    labelled_sentences = {
-        ctx.sentence(m.start).start for m in mentions if not m.mechanism
-    }
+    labelled_sentences = {ctx.sentence(m.start).start for m in mentions if not m.mechanism}
     for mention in mentions:
         sent = ctx.sentence(mention.start)
         name = _phrase(mention.tokens)
