@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from spacy.tokens import Doc
 from text_to_num import alpha2digit, text2num
@@ -416,9 +417,17 @@ _UNDER_AGREEMENT = [
 
 
 def _is_bare_label(name: str) -> bool:
-    """A name that is only a kind's label or acronym: "MoU", "the AEO MRA", "the arrangement"."""
+    """A name that is only a kind's label or acronym: "MoU", "the AEO MRA", "Memorandum of
+    Understanding", "the arrangement"."""
     words = [w for w in name.split() if w.lower() not in _DEFINITE]
+    if " ".join(words).lower() in _labels():
+        return True
     return len(words) <= 2 and not any(w.lower() in ("on", "of", "for") for w in words)
+
+
+@cache
+def _labels() -> set[str]:
+    return {label.lower() for labels in knowledge().agreement_labels.values() for label in labels}
 
 
 def _new_agreement(
