@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 from cckg.extract.agencies import find_agencies
+from cckg.extract.agreements import find_agreements
 from cckg.extract.context import Context
 from cckg.extract.cooperation import find_cooperation
 from cckg.extract.dates import find_dates
-from cckg.extract.events import find_agreements, find_events, find_operations
+from cckg.extract.events import find_events
 from cckg.extract.nlp import Mention, matchers, parse, sentence_spans, spans
+from cckg.extract.operations import find_operations
 from cckg.extract.people import find_people
 from cckg.extract.seizures import find_seizures
 from cckg.model import Evidence, ReleaseFacts

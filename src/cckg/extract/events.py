@@ -1,19 +1,18 @@
-"""Events, agreements and named joint operations, read sentence by sentence."""
+"""Events: conferences, meetings, forums, workshops and visits, held or planned."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 from spacy.tokens import Doc
 from text_to_num import alpha2digit, text2num
 
 from cckg.extract.context import Context, Sentence
 from cckg.extract.knowledge import knowledge
-from cckg.extract.nlp import has_phrase, matchers
-from cckg.model import Agreement, Event, Evidence, Operation
+from cckg.extract.nlp import has_phrase, longest, matchers, phrase
+from cckg.model import Event
 
 _MONTH_WORD = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -44,10 +43,6 @@ def _number_word(word: str) -> int | None:
         return None
 
 
-def _phrase(tokens: list) -> str:
-    return re.sub(r"\s+", " ", "".join(t.text_with_ws for t in tokens)).strip()
-
-
 @dataclass
 class _EventMention:
     event: Event
@@ -66,7 +61,7 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
     next_words = {w.lower() for w in patterns["next_event_words"]}
     weak = {w.lower() for w in patterns["weak_event_heads"]}
     mentions = []
-    for match_id, start, end in sorted(_longest(matchers().event_head(doc)), key=lambda m: m[1]):
+    for match_id, start, end in sorted(longest(matchers().event_head(doc)), key=lambda m: m[1]):
         kind = doc.vocab.strings[match_id]
         head = doc[start:end]
         if ctx.masked(head.start_char):
@@ -74,10 +69,10 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         left = _extend_left(doc, start, stops)
         right = _extend_right(doc, end)
         tokens = [t for t in doc[left:right] if not t.is_space]
-        name = _phrase(tokens)
+        name = phrase(tokens)
         if (
             name.lower() in exclusions
-            or _phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions
+            or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions
         ):
             continue
         ordinal = next((o for t in tokens if (o := _ordinal(t.text))), None)
@@ -85,7 +80,7 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         if head.text.lower() in weak and not ordinal and not any(t.is_title for t in tokens):
             continue
         previous = doc[left - 1].lower_ if left > 0 else ""
-        series = _phrase([t for t in tokens if not _ordinal(t.text)]) if ordinal else None
+        series = phrase([t for t in tokens if not _ordinal(t.text)]) if ordinal else None
         event = Event(kind=kind, name=name, ordinal=ordinal, series=series)
         mentions.append(
             _EventMention(
@@ -145,18 +140,6 @@ def _extend_right(doc: Doc, end: int) -> int:
     return right
 
 
-def _longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    kept: list[tuple[int, int, int]] = []
-    for match in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
-        if not any(match[1] < k[2] and k[1] < match[2] for k in kept):
-            kept.append(match)
-    return kept
-
-
-def _has(sentence_text: str, cues: list[str]) -> bool:
-    return has_phrase(sentence_text, cues)
-
-
 def _norm(name: str | None) -> str:
     return re.sub(r"[^a-z0-9 ]", "", re.sub(r"[-–]", " ", (name or "").lower())).strip()
 
@@ -182,35 +165,16 @@ def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
     return mention.kind == earlier.kind and words <= set(_norm(earlier.name).split())
 
 
-_HELD_CUES = [
-    "held",
-    "hold",
-    "holds",
-    "attended",
-    "attend",
-    "convened",
-    "hosted",
-    "paid",
-    "will host",
-    "will hold",
-    "organised",
-    "organized",
-    "had",
-    "co-organised",
-    "co-organized",
-    "joined",
-]
-
-
 def find_events(doc: Doc, ctx: Context) -> list[Event]:
     patterns = knowledge().patterns
     generic = {w.lower() for w in patterns["generic_event_words"]}
+    held_or_planned = patterns["held_cues"] + patterns["planned_cues"]
     events: list[Event] = []
     mentions = _event_mentions(doc, ctx)
     for mention in mentions:
         sent = mention.sentence
         event = mention.event
-        planned = _has(sent.text, patterns["planned_cues"])
+        planned = has_phrase(sent.text, patterns["planned_cues"])
         same = next((e for e in reversed(events) if _same_event(e, event)), None)
         if same is None and not event.ordinal and not mention.next_in_series:
             same = next((e for e in reversed(events) if _refers_to(event, e, generic)), None)
@@ -229,7 +193,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
                 planned = True
             elif earlier is not None:
                 same = earlier
-            elif event.kind != "visit" and not _has(sent.text, _HELD_CUES + patterns["planned_cues"]):
+            elif event.kind != "visit" and not has_phrase(sent.text, held_or_planned):
                 continue
             else:
                 event.name = " ".join(w for w in (event.name or "").split() if w.lower() != "the")
@@ -299,332 +263,3 @@ def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first
         if person not in event.delegation_heads:
             event.delegation_heads.append(person)
     event.evidence.append(ctx.evidence(start, end))
-
-
-# --- agreements -------------------------------------------------------------------------------
-
-_AUXILIARIES = {"will", "would", "shall", "be", "been", "set", "up", "established", "is", "are"}
-_DEFINITE = {"the", "this", "that", "aforementioned", "aforesaid", "said", "these", "such"}
-
-
-@dataclass
-class _AgreementMention:
-    kind: str
-    mechanism: bool
-    tokens: list  # the name's tokens
-    start: int  # character offsets of the whole name
-    end: int
-
-
-def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
-    """Agreement-kind labels and set-up mechanisms, with their names, none inside another's name."""
-    patterns = knowledge().patterns
-    built = matchers()
-    found = [(doc.vocab.strings[i], s, e) for i, s, e in built.agreement(doc)]
-    found += [(doc.vocab.strings[i], s, e) for i, s, e in built.agreement_exact(doc)]
-    found += [("other", s, e) for _, s, e in built.mechanism(doc)]
-    kinds = {(s, e): k for k, s, e in found}
-    mechanisms = {m.lower() for m in patterns["mechanism_heads"]}
-    mentions: list[_AgreementMention] = []
-    for _, start, end in sorted(_longest([(0, s, e) for _, s, e in found]), key=lambda m: m[1]):
-        span = doc[start:end]
-        if ctx.masked(span.start_char) or (mentions and span.start_char < mentions[-1].end):
-            continue
-        mechanism = kinds[(start, end)] == "other" and span.text.lower() in mechanisms
-        if mentions and re.fullmatch(r"\s*\(", ctx.content[mentions[-1].end : span.start_char]):
-            continue  # "(MRA)": the acronym of the agreement just named
-        if mentions and re.fullmatch(
-            r"(?:\s*\([^()]{1,12}\))*\s*", ctx.content[mentions[-1].end : span.start_char]
-        ):
-            # "Mutual Recognition Arrangement (MRA) Action Plan": one agreement, named by its head.
-            previous = mentions.pop()
-            tokens = [*previous.tokens, *doc[previous.tokens[-1].i + 1 : end]]
-            tokens = _agreement_name(doc, tokens[0].i, end, mechanism)
-            mentions.append(
-                _AgreementMention(
-                    kinds[(start, end)],
-                    mechanism,
-                    tokens,
-                    tokens[0].idx,
-                    tokens[-1].idx + len(tokens[-1].text),
-                )
-            )
-            continue
-        tokens = _agreement_name(doc, start, end, mechanism)
-        mentions.append(
-            _AgreementMention(
-                kinds[(start, end)], mechanism, tokens, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-            )
-        )
-    return mentions
-
-
-def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreement]:
-    patterns = knowledge().patterns
-    agreements: list[Agreement] = []
-    main_event = next((e for e in events if e.status == "held"), None)
-    mentions = _agreement_mentions(doc, ctx)
-    labelled_sentences = {ctx.sentence(m.start).start for m in mentions if not m.mechanism}
-    for mention in mentions:
-        sent = ctx.sentence(mention.start)
-        name = _phrase(mention.tokens)
-        if mention.mechanism:
-            # A mechanism is an agreement of its own only when set up outside a named agreement.
-            if not _has(sent.text, patterns["establish_cues"] + patterns["agreement_cues"]):
-                continue
-            if sent.start in labelled_sentences or (agreements and _has(sent.text, _UNDER_AGREEMENT)):
-                continue
-        if _has(sent.text, patterns["agreement_not_made_cues"]):
-            continue
-        same = next((a for a in agreements if _same_agreement(a, name, mention)), None)
-        if same is None and not mention.mechanism and agreements:
-            first = doc.char_span(mention.start, mention.end, alignment_mode="expand")[0]
-            previous = first.nbor(-1).lower_ if first.i > 0 else ""
-            same_kind = [a for a in agreements if a.kind == mention.kind]
-            if same_kind and (_is_bare_label(name) or _is_bare_label(same_kind[-1].name)):
-                same = same_kind[-1]
-            elif previous in _DEFINITE and (same_kind or name[:1].islower()):
-                # "the aforementioned co-operative arrangement": the agreement just named.
-                same = (same_kind or agreements)[-1]
-        if same is not None:
-            if len(name.split()) > len(same.name.split()) and (
-                mention.mechanism or _is_bare_label(same.name)
-            ):
-                same.name = name
-            for party in ctx.agencies_in(sent.start_char, sent.end_char, with_people=True):
-                if party not in same.parties:
-                    same.parties.append(party)
-            same.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
-            continue
-        agreements.append(_new_agreement(mention, name, sent, ctx, main_event))
-    for agreement in agreements:
-        # "signed between the two places": the parties are those of the main event.
-        if len(agreement.parties) < 2 and main_event:
-            agreement.parties += [p for p in main_event.participants if p not in agreement.parties]
-    return agreements
-
-
-_UNDER_AGREEMENT = [
-    "under the",
-    "the document",
-    "the agreement",
-    "the arrangement",
-    "provides for",
-    "under which",
-    "the memorandum",
-    "the mou",
-]
-
-
-def _is_bare_label(name: str) -> bool:
-    """A name that is only a kind's label or acronym: "MoU", "the AEO MRA", "Memorandum of
-    Understanding", "the arrangement"."""
-    words = [w for w in name.split() if w.lower() not in _DEFINITE]
-    if " ".join(words).lower() in _labels():
-        return True
-    return len(words) <= 2 and not any(w.lower() in ("on", "of", "for") for w in words)
-
-
-@cache
-def _labels() -> set[str]:
-    return {label.lower() for labels in knowledge().agreement_labels.values() for label in labels}
-
-
-def _new_agreement(
-    mention: _AgreementMention, name: str, sent: Sentence, ctx: Context, main_event: Event | None
-) -> Agreement:
-    agreement = Agreement(kind=mention.kind, name=name, confidence=0.7 if mention.mechanism else 0.85)
-    date = ctx.date_in(sent.start_char, sent.end_char, mention.end)
-    if date:
-        agreement.date = date.end_value or date.value
-    elif main_event and (main_event.end or main_event.start):
-        agreement.date = main_event.end or main_event.start
-    else:
-        agreement.date = ctx.published
-    agreement.parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
-    if _has(sent.text, ["signed", "inked", "sign"]):
-        agreement.signatories = ctx.people_in(sent.start_char, sent.end_char)
-    agreement.topics = ctx.crimes_in(mention.start, sent.end_char) or ctx.crimes_in(
-        sent.start_char, sent.end_char
-    )
-    agreement.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
-    return agreement
-
-
-def _same_agreement(known: Agreement, name: str, mention: _AgreementMention) -> bool:
-    if known.name.lower() == name.lower():
-        return True
-    if mention.mechanism and known.kind == "other":
-        head_a = known.name.lower().split()
-        head_b = name.lower().split()
-        return bool(set(head_a[:3]) & set(head_b[:3]) - {"a", "an", "the"})
-    return False
-
-
-_NAME_STOPS = {"between", "with", "was", "were", "is", "are", "signed", "by", "which", "that", "will", "to"}
-_PURPOSE = {"to", "for", "on", "so"}
-
-
-def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
-    """The agreement's name: capitalised words before (lower-case adjectives too, for a
-    mechanism), and an "of/on ..." complement after."""
-    left = start
-    while (
-        left > 0
-        and not doc[left - 1].is_sent_start
-        and (
-            doc[left - 1].is_title
-            or (mechanism and doc[left - 1].is_lower and doc[left - 1].lower_ not in _STOPWORDS)
-        )
-    ):
-        left -= 1
-    if mechanism and not doc[start].is_title:
-        # A lower-case mechanism ("contact points"): keep its purpose; the parties ("between
-        # the two administrations") only when no purpose follows them.
-        tokens = list(doc[left:end])
-        parties: list = []
-        for token in doc[end:]:
-            if (token.is_punct and token.text != "-") or (token.is_space and "\n" in token.text):
-                break
-            if (token.lower_ == "between" and not parties) or (
-                parties and parties[-1] is not None and token.lower_ not in _PURPOSE
-            ):
-                parties.append(token)
-            elif token.is_space or token.lower_ in _AUXILIARIES:
-                continue
-            else:
-                if parties and parties[-1] is not None:
-                    parties.append(None)  # a purpose follows: drop the parties
-                tokens.append(token)
-        if parties and parties[-1] is not None:
-            tokens.extend(parties)
-        return tokens
-    right = end
-    if right < len(doc) and doc[right].lower_ in ("of", "on", "for", "concerning", "regarding"):
-        probe = right + 1
-        while probe < len(doc) and probe - right < 10:
-            token = doc[probe]
-            if (token.is_punct and token.text not in ("-", "/")) or (token.is_space and "\n" in token.text):
-                break
-            if token.lower_ in _NAME_STOPS or (token.is_lower and token.text.endswith("ing")):
-                break
-            probe += 1
-        right = probe
-    tokens = list(doc[left:right])
-    while len(tokens) > 1 and tokens[-1].lower_ in ("of", "on", "for", "and", "the", "to", "in"):
-        tokens.pop()
-    return tokens
-
-
-_STOPWORDS = _DEFINITE | {
-    "a",
-    "an",
-    "to",
-    "of",
-    "and",
-    "up",
-    "set",
-    "establish",
-    "the",
-    "will",
-    "be",
-    "its",
-    "their",
-    "two",
-    "new",
-    "has",
-    "have",
-    "agreed",
-    "also",
-    "in",
-    "on",
-    "with",
-}
-
-
-# --- operations -------------------------------------------------------------------------------
-
-_OPERATION = re.compile(
-    r"(?:[‘'\"“]\s*)?\b(?P<cue>Operation|Project|Op\.)\s+[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[IVX]+|\d+))"
-    r"{0,3})[’'\"”]?"
-)
-_CODENAME = re.compile(
-    r"\b(?:code-?named|code named|dubbed)\s+[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[IVX]+|\d+))"
-    r"{0,3})[’'\"”]?"
-)
-
-
-def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
-    operations: list[Operation] = []
-    text = ctx.content
-    hits = [
-        (m.start(), f"{m.group('cue').rstrip('.')} {m.group('name')}".replace("Op ", "Operation "))
-        for m in _OPERATION.finditer(text)
-    ]
-    for match in _CODENAME.finditer(text):
-        name = match.group("name")
-        preceding = text[max(0, match.start() - 40) : match.start()].lower()
-        cue = "Project" if "project" in preceding else "Operation"
-        if not name.startswith(("Operation", "Project")):
-            name = f"{cue} {name}"
-        hits.append((match.start(), name))
-    for offset, name in sorted(hits):
-        if ctx.masked(offset):
-            continue
-        name = re.sub(r"\s+", " ", name).strip()
-        same = next((o for o in operations if o.name.lower() == name.lower()), None)
-        start, end = ctx.sentence_span(offset)
-        if same is None:
-            same = Operation(name=name, confidence=0.85)
-            operations.append(same)
-        if same.start is None and (date := ctx.date_in(start, end)):
-            same.start, same.end = date.value, date.end_value
-        led = ctx.agencies_after_cue(
-            start,
-            end,
-            (
-                "led by",
-                "launched by",
-                "coordinated by",
-                "co-ordinated by",
-                "initiated by",
-                "spearheaded by",
-                "organised by",
-                "organized by",
-            ),
-        )
-        led += ctx.agencies_leading(start, end)
-        for agency in led:
-            if agency not in same.led_by:
-                same.led_by.append(agency)
-        for agency in ctx.agencies_in(start, end, with_people=False):
-            if agency not in same.participants and agency not in same.led_by:
-                same.participants.append(agency)
-        for crime in ctx.crimes_in(start, end):
-            if crime not in same.crime_types:
-                same.crime_types.append(crime)
-        same.evidence.append(ctx.evidence(start, end))
-    # Sentences about "the operation" or its participants add their agencies to it.
-    references = knowledge().patterns["operation_references"]
-    for start, end in ctx.sentences:
-        earlier = [o for o in operations if o.evidence and o.evidence[0].start < start]
-        if len(operations) == 1:
-            earlier = operations  # the release's one operation, however it is referred to
-        if not earlier or not _has(ctx.content[start:end], references):
-            continue
-        operation = earlier[-1]
-        if any(e.start == ctx.evidence(start, end).start for e in operation.evidence):
-            continue
-        for agency in ctx.agencies_in(start, end, with_people=False):
-            if agency not in operation.participants and agency not in operation.led_by:
-                operation.participants.append(agency)
-    for operation in operations:
-        if not operation.led_by:
-            speaker = ctx.speaker_agency(operation.evidence[0].start if operation.evidence else 0)
-            fallback = speaker or (operation.participants[:1] or ctx.publisher()[:1])
-            operation.led_by = list(fallback) if isinstance(fallback, list) else [fallback]
-    return operations
-
-
-def evidence_list(ctx: Context, start: int, end: int) -> list[Evidence]:
-    return [ctx.evidence(start, end)]

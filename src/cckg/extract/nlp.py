@@ -181,3 +181,17 @@ def spans(doc: Doc, *found_by: PhraseMatcher) -> list[Mention]:
         if (span.start, span.end) in kept
     }
     return [Mention(start, end, key, text) for (start, end, key), text in sorted(found.items())]
+
+
+def phrase(tokens: list) -> str:
+    """The text of ``tokens`` with white space folded."""
+    return re.sub(r"\s+", " ", "".join(t.text_with_ws for t in tokens)).strip()
+
+
+def longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The longest of overlapping ``(id, start, end)`` matches."""
+    kept: list[tuple[int, int, int]] = []
+    for match in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
+        if not any(match[1] < k[2] and k[1] < match[2] for k in kept):
+            kept.append(match)
+    return kept
