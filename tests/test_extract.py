@@ -181,7 +181,7 @@ def test_agreement_named_across_its_acronym_is_one() -> None:
     )
     (agreement,) = facts.agreements
     assert agreement.kind == "cooperation-plan"
-    assert agreement.name.endswith("Mutual Recognition Arrangement (MRA) Action Plan")
+    assert agreement.name == "Mutual Recognition Arrangement Action Plan"  # acronyms in brackets dropped
 
 
 def test_unknown_agencies_named_twice_or_by_country() -> None:

@@ -210,21 +210,44 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool) -> list:
         if parties and parties[-1] is not None:
             tokens.extend(parties)
         return tokens
-    right = end
+    right = _after_parenthesis(doc, end)  # "Mutual Recognition Arrangement (MRA) on ..."
     if right < len(doc) and doc[right].lower_ in ("of", "on", "for", "concerning", "regarding"):
         probe = right + 1
-        while probe < len(doc) and probe - right < 10:
-            token = doc[probe]
-            if (token.is_punct and token.text not in ("-", "/")) or (token.is_space and "\n" in token.text):
+        while probe < len(doc) and probe - right < 12:
+            probe = _after_parenthesis(doc, probe)
+            token = doc[probe] if probe < len(doc) else None
+            if token is None or (token.is_punct and token.text not in ("-", "/")) or (
+                token.is_space and "\n" in token.text
+            ):
                 break
             if token.lower_ in _NAME_STOPS or (token.is_lower and token.text.endswith("ing")):
                 break
             probe += 1
-        right = probe
-    tokens = list(doc[left:right])
+    else:
+        probe = end
+    tokens = _outside_parentheses(list(doc[left:probe]))
     while len(tokens) > 1 and tokens[-1].lower_ in ("of", "on", "for", "and", "the", "to", "in"):
         tokens.pop()
     return tokens
+
+
+def _after_parenthesis(doc: Doc, i: int) -> int:
+    """The index after a short parenthesis "(AEO)" starting at token ``i`` (else ``i``)."""
+    if i < len(doc) and doc[i].text == "(":
+        for j in range(i + 1, min(i + 6, len(doc))):
+            if doc[j].text == ")":
+                return j + 1
+    return i
+
+
+def _outside_parentheses(tokens: list) -> list:
+    kept, depth = [], 0
+    for token in tokens:
+        depth += token.text == "("
+        if depth == 0:
+            kept.append(token)
+        depth -= token.text == ")" and depth > 0
+    return kept
 
 
 _STOPWORDS = _DEFINITE | {

@@ -132,6 +132,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "bare-relative-day",
         re.compile(r"\b(?P<word>today|yesterday|tomorrow)(?:['’]s)?\b(?!\s*\()", re.IGNORECASE),
     ),
+    ("same-day", re.compile(r"\b(?:on\s+)?the\s+same\s+day\b", re.IGNORECASE)),
     ("relative-month", re.compile(r"\b(?P<rel>(?:this|last|next) month|earlier this month)\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|of|during|by|until|from|year)\s+(?P<y>{YEAR})\b(?!-)")),
     ("relative-year", re.compile(r"\b(?:in |since |by )?(?P<rel>(?:this|last|next) year)\b", re.I)),
@@ -141,7 +142,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Every date mention has one of these; the patterns run only near them.
 _ANCHOR = re.compile(
     rf"\b{MONTH}|\b(?:19|20)\d\d\b|\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight|[Tt]his (?:morning|"
-    rf"afternoon|evening))\b|\b(?:[Tt]his|[Ll]ast|[Nn]ext|[Cc]oming)\s+(?:year|month|{MONTH})"
+    rf"afternoon|evening))\b|\b(?:[Tt]his|[Ll]ast|[Nn]ext|[Cc]oming)\s+(?:year|month|{MONTH})|\bsame\s+day\b"
 )
 
 
@@ -182,6 +183,11 @@ def _join_ranges(mentions: list[DateMention], text: str) -> list[DateMention]:
     joined: list[DateMention] = []
     for mention in mentions:
         previous = joined[-1] if joined else None
+        if not mention.value:  # "on the same day": the single day last named
+            day = next((d for d in reversed(joined) if len(d.value) == 10 and d.end_value is None), None)
+            if day is not None:
+                joined.append(DateMention(mention.start, mention.end, day.value))
+            continue
         if (
             previous is not None
             and previous.end_value is None
@@ -223,6 +229,8 @@ def _resolve(kind: str, match: re.Match[str], pub: date | None) -> DateMention |
     if kind in ("month-year", "in-month"):
         value = _iso(_year(groups.get("y"), groups.get("rel"), pub), _month(groups["m"]))
         return DateMention(match.start("m"), end, value) if value else None
+    if kind == "same-day":
+        return DateMention(start, end, "")  # the day of the date before it (see _join_ranges)
     if kind == "bare-relative-day":
         if pub is None:
             return None

@@ -145,17 +145,21 @@ def _norm(name: str | None) -> str:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    """Two mentions of one event: same ordinal, or one name the tail of the other."""
+    """Two mentions of one event: same ordinal, or one name the head or tail of the other."""
     if a.kind != b.kind:
         return False
     if a.ordinal and b.ordinal:
         return a.ordinal == b.ordinal
     names_a = {_norm(a.name), _norm(a.series)} - {""}
     names_b = {_norm(b.name), _norm(b.series)} - {""}
-    return any(
-        x == y or (" " in y and x.endswith(" " + y)) or (" " in x and y.endswith(" " + x))
-        for x in names_a
-        for y in names_b
+    return any(_one_names_the_other(x, y) or _one_names_the_other(y, x) for x in names_a for y in names_b)
+
+
+def _one_names_the_other(longer: str, shorter: str) -> bool:
+    """ "regional customs drug forum" and "drug forum"; "regional workshop on ipr" and "regional
+    workshop" (a headline's short form).  One-word names are too vague to tell."""
+    return longer == shorter or (
+        " " in shorter and (longer.endswith(" " + shorter) or longer.startswith(shorter + " "))
     )
 
 
@@ -198,6 +202,8 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
             else:
                 event.name = " ".join(w for w in (event.name or "").split() if w.lower() != "the")
         target = same or event
+        if same is not None and not mention.generic and len(event.name or "") > len(same.name or ""):
+            same.name = event.name  # the body names in full what the headline shortens
         _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
