@@ -75,7 +75,10 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
             or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions
         ):
             continue
-        ordinal = next((o for t in tokens if (o := _ordinal(t.text))), None)
+        # "34th", or "Second" in a capitalised name; "first visit" numbers nothing.
+        ordinal = next(
+            (o for t in tokens if (o := _ordinal(t.text)) and (t.text[0].isdigit() or t.is_title)), None
+        )
         words = [t.lower_ for t in tokens if not _ordinal(t.text)]
         if head.text.lower() in weak and not ordinal and not any(t.is_title for t in tokens):
             continue
@@ -164,9 +167,11 @@ def _one_names_the_other(longer: str, shorter: str) -> bool:
 
 
 def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
-    """A mention whose distinctive words all appear in an earlier event's name refers to it."""
-    words = {w for w in _norm(mention.name).split() if w not in generic}
-    return mention.kind == earlier.kind and words <= set(_norm(earlier.name).split())
+    """A mention whose distinctive words all appear in an earlier event's name refers to it
+    ("the tripartite meeting", "Dr Lee's visit" after the visit was named)."""
+    words = {w.removesuffix("s") for w in _norm(mention.name).split()} - generic
+    earlier_words = {w.removesuffix("s") for w in _norm(earlier.name).split()}
+    return mention.kind == earlier.kind and words <= earlier_words
 
 
 def find_events(doc: Doc, ctx: Context) -> list[Event]:
@@ -181,7 +186,9 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         planned = has_phrase(sent.text, patterns["planned_cues"])
         same = next((e for e in reversed(events) if _same_event(e, event)), None)
         if same is None and not event.ordinal and not mention.next_in_series:
-            same = next((e for e in reversed(events) if _refers_to(event, e, generic)), None)
+            ignore = generic | {w for name in ctx.people.officials for w in _norm(name).split()}
+            ignore |= {_norm(h) for h in knowledge().honorifics}
+            same = next((e for e in reversed(events) if _refers_to(event, e, ignore)), None)
         if mention.generic and event.ordinal and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
             if earlier is not None:  # "the 21st meeting": the next of an earlier named series
