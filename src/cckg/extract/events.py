@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from spacy.tokens import Doc
 from text_to_num import alpha2digit, text2num
@@ -143,6 +144,7 @@ def _extend_right(doc: Doc, end: int) -> int:
     return right
 
 
+@cache
 def _norm(name: str | None) -> str:
     return re.sub(r"[^a-z0-9 ]", "", re.sub(r"[-–]", " ", (name or "").lower())).strip()
 
@@ -156,6 +158,11 @@ def _same_event(a: Event, b: Event) -> bool:
     names_a = {_norm(a.name), _norm(a.series)} - {""}
     names_b = {_norm(b.name), _norm(b.series)} - {""}
     return any(_one_names_the_other(x, y) or _one_names_the_other(y, x) for x in names_a for y in names_b)
+
+
+@cache
+def _honorific_words() -> frozenset[str]:
+    return frozenset(_norm(h) for h in knowledge().honorifics)
 
 
 def _one_names_the_other(longer: str, shorter: str) -> bool:
@@ -187,7 +194,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         same = next((e for e in reversed(events) if _same_event(e, event)), None)
         if same is None and not event.ordinal and not mention.next_in_series:
             ignore = generic | {w for name in ctx.people.officials for w in _norm(name).split()}
-            ignore |= {_norm(h) for h in knowledge().honorifics}
+            ignore |= _honorific_words()
             same = next((e for e in reversed(events) if _refers_to(event, e, ignore)), None)
         if mention.generic and event.ordinal and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
