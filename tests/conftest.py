@@ -62,6 +62,50 @@ def store_path(tmp_path: Path) -> Path:
     return path
 
 
+# --- a third release (tests/fixtures/extra/), and the seeds really ingested ----------------------
+
+#: A made-up third release for the query and show tests: kept out of RELEASE_FIXTURES so that the
+#: tests built on the two seed fixtures keep their counts.
+EXTRA_RELEASE = FIXTURES / "extra" / "release-002.ttl"
+EXTRA_TEXT = FIXTURES / "extra" / "002_5e1f0c2a9b7d4e31.txt"
+
+
+def load_three_releases(store: OxigraphStore) -> OxigraphStore:
+    load_fixtures(store)
+    graph = rdflib.Graph().parse(EXTRA_RELEASE, format="turtle")
+    store.replace_graph(release_of(graph), graph)
+    return store
+
+
+@pytest.fixture
+def kg3() -> Iterator[OxigraphStore]:
+    """An in-memory store holding the two fixture releases and the extra third one."""
+    with OxigraphStore() as store:
+        yield load_three_releases(store)
+
+
+@pytest.fixture
+def kg3_path(tmp_path: Path) -> Path:
+    """An on-disk store holding the three fixture releases (closed, ready for the CLI)."""
+    path = tmp_path / "store3"
+    with OxigraphStore(path) as store:
+        load_three_releases(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store built by really ingesting data/releases (reader, extractor, mapping)."""
+    pytest.importorskip("cckg.extract")
+    from cckg.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("seeds") / "store"
+    with OxigraphStore(path) as store:
+        report = ingest(store, [REPO / "data" / "releases"])
+    assert report.ok and len(report.ingested) == 2, report.errors
+    return path
+
+
 # --- stand-ins for the reader, extractor and mapping, for ingest tests --------------------------
 
 

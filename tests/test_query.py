@@ -5,19 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
 import rdflib
+from click.testing import CliRunner, Result
 
 from cckg import query
+from cckg.cli import main
 from cckg.store import OxigraphStore, SelectResult
-from conftest import RELEASE_2004
+from conftest import EXTRA_TEXT, RELEASE_2004, REPO
 
 AGENCIES = "Customs and Excise Department; Korea Customs Service"
 CED = "Customs and Excise Department"
 KCS = "Korea Customs Service"
-R2023, R2004 = "000_d93ee451fa80120b", "001_c98b5c3fca22d16e"
+MCS = "Macao Customs Service"
+R2023, R2004, R2024 = "000_d93ee451fa80120b", "001_c98b5c3fca22d16e", "002_5e1f0c2a9b7d4e31"
 ID = "https://w3id.org/cckg/id/"
 EVENTS = f"{ID}event/customs-cooperation-conference-hk-ced-kr-kcs"
 
@@ -36,22 +40,29 @@ def columns(store: OxigraphStore, name: str, **params: str) -> list[str]:
 
 # --- the query files --------------------------------------------------------------------------
 
-REQUIRED = {"partners", "event-timeline", "post-holders", "agreements", "crime-types-by-pair", "evidence"}
+REQUIRED = {
+    "partners", "event-timeline", "post-holders", "agreements", "crime-types-by-pair", "evidence",
+    "network", "series", "delegation-heads", "operations", "seizure-totals", "crime-types", "mentions",
+    "linked-through-events", "new-partners", "officials-met", "low-confidence", "evidence-of-attendance",
+}  # fmt: skip
+#: A value for each required parameter, for the test that every query runs.
+SAMPLE_VALUES = {"agency": CED, "entity": CED, "person": "Louise Ho"}
 
 
 def test_the_required_named_queries_exist() -> None:
     assert set(query.named_queries()) >= REQUIRED
+    assert len(query.named_queries()) >= 15
 
 
 @pytest.mark.parametrize("name", sorted(query.named_queries()))
-def test_every_named_query_is_documented_and_runs(name: str, kg: OxigraphStore) -> None:
+def test_every_named_query_is_documented_and_runs(name: str, kg3: OxigraphStore) -> None:
     named = query.named_queries()[name]
     assert named.title and named.description
     assert all(p.description for p in named.params)
     if named.params:
         assert query.PARAMS_MARKER.search(named.text), "parameters need a '#@params' line"
-    values = {p.name: "Customs and Excise Department" for p in named.params if p.required}
-    result = query.run(kg, named, values)
+    values = {p.name: SAMPLE_VALUES[p.name] for p in named.params if p.required}
+    result = query.run(kg3, named, values)
     assert isinstance(result, SelectResult) and result.rows
 
 
@@ -205,10 +216,23 @@ def test_agencies(kg: OxigraphStore) -> None:
 
 
 def test_operations(kg: OxigraphStore) -> None:
+    assert columns(kg, "operations") == [
+        "start", "end", "operation", "ledBy", "participants", "crimeTypes", "results", "releases",
+    ]  # fmt: skip
+    # The counterfeit cigarettes were seized in 2003, before Project Crocodile: not one of its results.
     assert rows(kg, "operations") == [
-        ("2004-08", None, "Project Crocodile", CED, AGENCIES, "tobacco-smuggling", R2004),
-    ]
+        ("2004-08", None, "Project Crocodile", CED, AGENCIES, "tobacco-smuggling",
+         "about 3580000 sticks of cigarettes", R2004),
+    ]  # fmt: skip
     assert rows(kg, "operations", crime="drug-trafficking") == []
+
+
+def test_operations_with_their_results(kg3: OxigraphStore) -> None:
+    harbour_shield = (
+        "2024-03", "2024-05", "Operation Harbour Shield", CED, f"{CED}; {MCS}", "tobacco-smuggling",
+        "about 1200000 sticks of cigarettes (2024-03); 300000 sticks of cigarettes (2024-05)", R2024,
+    )  # fmt: skip
+    assert rows(kg3, "operations", agency="macao customs") == [harbour_shield]  # not the cocaine
 
 
 def test_cooperation_links(kg: OxigraphStore) -> None:
@@ -231,6 +255,264 @@ def test_cooperation_links(kg: OxigraphStore) -> None:
         (a, b, "operation", f"{ID}operation/f11c17a37618ad9c", "Project Crocodile", "2004",
          "tobacco-smuggling"),
     ]  # fmt: skip
+
+
+# --- the queries added for the analysts: exact rows on the three fixture releases (kg3) -------------
+
+CONFERENCES = "25th Customs Cooperation Conference; 34th Customs Cooperation Conference"
+MEETING = "Hong Kong-Macao customs meeting"
+CCC25, CCC34 = "25th Customs Cooperation Conference", "34th Customs Cooperation Conference"
+MEETING_QUOTE = (
+    "Ms Louise Ho, met the Director-General of the Macao Customs Service, Mr Vong Man Chong, in Macao "
+    "today (June 20)"
+)
+SENTENCE_34 = (
+    "The Commissioner of Customs and Excise, Ms Louise Ho, and the Commissioner of Korea Customs Service "
+    "(KCS), Mr Ko Kwang hyo, attended the 34th Customs Cooperation Conference between the Customs and "
+    "Excise Department (C&ED) and the KCS today (November 1) in Seoul, Korea."
+)
+
+
+def test_network(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "network") == [
+        "agency1", "agency2", "weight", "events", "agreements", "operations", "cooperations", "firstYear",
+        "lastYear", "crimeTypes",
+    ]  # fmt: skip
+    macao_crimes = "drug-trafficking, money-laundering, tobacco-smuggling"
+    macao = (CED, MCS, "3", "1", "0", "1", "1", "2024", "2024", macao_crimes)
+    assert rows(kg3, "network") == [
+        (CED, KCS, "8", "2", "3", "1", "2", "2004", "2023",
+         "cybercrime, drug-trafficking, financial-crime, ipr-infringement, money-laundering, "
+         "tobacco-smuggling"),
+        macao,
+    ]  # fmt: skip
+    assert rows(kg3, "network", **{"from": "2005"}) == [
+        (CED, KCS, "3", "1", "1", "0", "1", "2023", "2023",
+         "drug-trafficking, financial-crime, ipr-infringement, money-laundering"),
+        macao,
+    ]  # fmt: skip
+    assert rows(kg3, "network", **{"from": "2024", "to": "2024"}) == [macao]
+    assert [r[1] for r in rows(kg3, "network", agency="KCS", to="2004")] == [KCS]
+
+
+def test_series(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "series") == [
+        "seriesTitle", "ordinal", "event", "start", "end", "place", "status", "participants", "releases",
+    ]  # fmt: skip
+    assert rows(kg3, "series") == [
+        ("Customs Cooperation Conference", "25", CCC25, "2004-12-16", "2004-12-17",
+         "Hong Kong", "held", AGENCIES, R2004),
+        ("Customs Cooperation Conference", "34", CCC34, "2023-11-01", None,
+         "Seoul", "held", AGENCIES, R2023),
+    ]  # fmt: skip
+    assert len(rows(kg3, "series", series="customs cooperation", agency="korea customs")) == 2
+    assert rows(kg3, "series", agency=MCS) == []
+
+
+def test_delegation_heads(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "delegation-heads") == [
+        "start", "eventTitle", "agencyLabel", "head", "honorific", "post", "releases",
+    ]  # fmt: skip
+    assert rows(kg3, "delegation-heads") == [
+        ("2004-12-16", CCC25, CED, "Timothy Tong", "Mr", "Commissioner", R2004),
+        ("2004-12-16", CCC25, KCS, "Kim Yong-Duk", "Mr", "Commissioner", R2004),
+        ("2023-11-01", CCC34, CED, "Louise Ho", "Ms", "Commissioner", R2023),
+        ("2023-11-01", CCC34, KCS, "Ko Kwang hyo", "Mr", "Commissioner", R2023),
+        ("2024-06-20", MEETING, CED, "Louise Ho", "Ms", "Commissioner", R2024),
+        ("2024-06-20", MEETING, MCS, "Vong Man Chong", "Mr", "Director-General", R2024),
+    ]  # fmt: skip
+    assert [r[3] for r in rows(kg3, "delegation-heads", agency="C&ED", **{"from": "2005"})] == [
+        "Louise Ho", "Louise Ho",
+    ]  # fmt: skip
+    heads_2004 = rows(kg3, "delegation-heads", event="25th", to="2004")
+    assert [r[3] for r in heads_2004] == ["Timothy Tong", "Kim Yong-Duk"]
+
+
+def test_post_holders_over_time(kg3: OxigraphStore) -> None:
+    assert rows(kg3, "post-holders", agency="c&ed") == [
+        (CED, "Commissioner", "Timothy Tong", "Mr", "2004-12-17", "2004-12-17", "1"),
+        (CED, "Commissioner", "Louise Ho", "Ms", "2023-11-01", "2024-06-20", "2"),
+    ]
+    assert rows(kg3, "post-holders", post="director") == [
+        (MCS, "Director-General", "Vong Man Chong", "Mr", "2024-06-20", "2024-06-20", "1"),
+    ]
+
+
+def test_agreements_by_date(kg: OxigraphStore) -> None:
+    in_2004 = rows(kg, "agreements", **{"from": "2004-01-01", "to": "2004-12-31"})
+    assert [r[1] for r in in_2004] == [
+        "Immediate Notification System", "contact points for cyber crime on intellectual property rights",
+    ]  # fmt: skip
+    assert [r[1] for r in rows(kg, "agreements", **{"from": "2004-12-18"})] == [
+        "Memorandum of Understanding of co-operation and assistance"
+    ]
+    assert rows(kg, "agreements", to="2004-12-16") == []
+    assert [r[1] for r in rows(kg, "agreements", agency="KCS", kind="other", crime="cybercrime")] == [
+        "contact points for cyber crime on intellectual property rights"
+    ]
+
+
+def test_seizure_totals(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "seizure-totals") == [
+        "goodsName", "unit", "year", "place", "seizures", "total", "releases",
+    ]  # fmt: skip
+    assert rows(kg3, "seizure-totals") == [
+        ("cigarettes", "sticks", "2004", None, "1", "3580000", R2004),  # undated: the release's year
+        ("cigarettes", "sticks", "2024", "Hong Kong", "2", "1500000", R2024),  # 1200000 + 300000
+        ("counterfeit cigarettes", "sticks", "2003", "Italy", "1", "8000000", R2004),
+        ("suspected cocaine", "kg", "2024", "Macao", "1", "25", R2024),
+    ]
+    assert rows(kg3, "seizure-totals", crime="tobacco-smuggling", goods="CIGARETTES", **{"from": "2024"}) == [
+        ("cigarettes", "sticks", "2024", "Hong Kong", "2", "1500000", R2024),
+    ]
+
+
+def test_crime_types_per_agency_and_year(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "crime-types") == ["agencyLabel", "year", "crimeType", "facts", "releases"]
+    assert rows(kg3, "crime-types", agency="Macao Customs") == [
+        (MCS, "2024", "tobacco-smuggling", "2", "1"),  # the operation and the cooperation statement
+        (MCS, "2024", "drug-trafficking", "1", "1"),
+        (MCS, "2024", "money-laundering", "1", "1"),
+    ]
+    assert rows(kg3, "crime-types", agency="C&ED", crime="drug-trafficking") == [
+        (CED, "2004", "drug-trafficking", "2", "1"),
+        (CED, "2023", "drug-trafficking", "2", "1"),
+        (CED, "2024", "drug-trafficking", "1", "1"),
+    ]
+    cyber = rows(kg3, "crime-types", crime="cybercrime", **{"from": "2004", "to": "2004"})
+    assert [(r[0], r[1]) for r in cyber] == [(CED, "2004"), (KCS, "2004")]
+
+
+def test_evidence_for_a_fact_by_iri_and_for_every_fact(kg3: OxigraphStore) -> None:
+    seizure = f"{ID}seizure/ae7259f768525f4c"
+    assert rows(kg3, "evidence", iri=seizure) == [
+        (R2004, "1000", "1085", "Seizure", seizure, None,
+         "two containers containing over eight million counterfeit cigarettes of a German brand"),
+        (R2004, "1257", "1316", "Seizure", seizure, None,
+         "the shipment was successfully seized in Italy in April 2003"),
+    ]  # fmt: skip
+    everything = rows(kg3, "evidence")
+    # 24 facts (7 + 9 + 8 in the three releases); a meeting and a seizure have two quotes each.
+    assert len(everything) == 26 and len({r[4] for r in everything}) == 24
+    assert {r[0] for r in everything} == {R2004, R2023, R2024}
+
+
+def test_mentions(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "mentions", entity="x") == [
+        "release", "issued", "title", "entityLabel", "facts", "iri",
+    ]  # fmt: skip
+    louise = f"{ID}person/hk-ced/louise-ho"
+    assert rows(kg3, "mentions", entity="louise ho") == [
+        (R2023, "2023-11-01",
+         "Hong Kong Customs and Korea Customs Service hold 34th Customs Cooperation Conference (with photos)",
+         "Louise Ho", "2", louise),  # her membership and the 34th conference
+        (R2024, "2024-06-20", "Hong Kong and Macao Customs step up joint enforcement against smuggling",
+         "Louise Ho", "2", louise),  # her membership and the meeting
+    ]  # fmt: skip
+    by_release = [(r[0], r[4]) for r in rows(kg3, "mentions", entity="C&ED")]
+    assert by_release == [(R2004, "6"), (R2023, "6"), (R2024, "4")]
+    assert [r[0] for r in rows(kg3, "mentions", entity="Project Crocodile")] == [R2004]
+    assert rows(kg3, "mentions", entity="Interpol") == []
+
+
+def test_linked_through_events(kg: OxigraphStore, kg3: OxigraphStore) -> None:
+    assert columns(kg3, "linked-through-events") == [
+        "agencyLabel", "via", "reaches", "firstHopEvents", "secondHopEvents",
+    ]  # fmt: skip
+    assert rows(kg3, "linked-through-events") == [
+        (KCS, CED, MCS, CONFERENCES, MEETING),
+        (MCS, CED, KCS, MEETING, CONFERENCES),
+    ]
+    assert rows(kg3, "linked-through-events", agency="kcs") == [(KCS, CED, MCS, CONFERENCES, MEETING)]
+    assert rows(kg3, "linked-through-events", agency="C&ED") == []  # C&ED shares events with both
+    assert rows(kg, "linked-through-events") == []  # two agencies only: no third to reach
+
+
+def test_new_partners_per_year(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "new-partners") == ["year", "agencyLabel", "newPartners", "partners"]
+    assert rows(kg3, "new-partners") == [
+        ("2004", CED, "1", KCS),
+        ("2004", KCS, "1", CED),
+        ("2024", CED, "1", MCS),
+        ("2024", MCS, "1", CED),
+    ]
+    later = rows(kg3, "new-partners", agency="Hong Kong Customs", **{"from": "2005"})
+    assert later == [("2024", CED, "1", MCS)]
+
+
+def test_officials_met(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "officials-met", person="x") == [
+        "date", "occasion", "official", "honorific", "agencyLabel", "post", "releases",
+    ]  # fmt: skip
+    assert rows(kg3, "officials-met", person="louise ho") == [
+        ("2023-11-01", CCC34, "Ko Kwang hyo", "Mr", KCS, "Commissioner", R2023),
+        ("2024-06-20", MEETING, "Vong Man Chong", "Mr", MCS, "Director-General", R2024),
+    ]
+    assert rows(kg3, "officials-met", person="Timothy Tong") == [
+        ("2004-12-16", CCC25, "Kim Yong-Duk", "Mr", KCS, "Commissioner", R2004),
+    ]
+    assert rows(kg3, "officials-met", person="Nobody") == []
+
+
+def test_low_confidence(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "low-confidence") == [
+        "confidence", "type", "fact", "name", "release", "start", "quote",
+    ]  # fmt: skip
+    assert rows(kg3, "low-confidence") == [
+        ("0.5", "Seizure", f"{ID}seizure/e81f5c3a7d9b2046", "suspected cocaine", R2024, "594",
+         "Officers also seized 25 kilograms of suspected cocaine in Macao in April 2024"),
+        ("0.6", "JointOperation", f"{ID}operation/9e4b2c7a5d1f3086", "Operation Harbour Shield", R2024, "261",
+         "Operation Harbour Shield, a joint operation against cigarette smuggling led by the Customs and "
+         "Excise Department (C&ED) with the Macao Customs Service from March to May 2024"),
+    ]  # fmt: skip
+    assert [r[0] for r in rows(kg3, "low-confidence", below="0.75")] == ["0.5", "0.6", "0.7", "0.7"]
+    assert rows(kg3, "low-confidence", below="0") == []
+
+
+def test_evidence_of_attendance(kg3: OxigraphStore) -> None:
+    assert columns(kg3, "evidence-of-attendance", person="x") == [
+        "official", "eventTitle", "date", "release", "start", "end", "quote",
+    ]  # fmt: skip
+    # Of the two quotes of the meeting, the one that names her (and him).
+    named = ("2024-06-20", R2024, "126", "238", MEETING_QUOTE)
+    assert rows(kg3, "evidence-of-attendance", person="Louise Ho", event="macao customs meeting") == [
+        ("Louise Ho", MEETING, *named),
+    ]
+    vong = rows(kg3, "evidence-of-attendance", person="vong man chong")
+    assert vong == [("Vong Man Chong", MEETING, *named)]
+    # The fixture's one quote of the 34th conference does not name her: all the event's quotes.
+    assert rows(kg3, "evidence-of-attendance", person="louise ho") == [
+        ("Louise Ho", CCC34, "2023-11-01", R2023, "337", "481",
+         "attended the 34th Customs Cooperation Conference between the Customs and Excise Department (C&ED) "
+         "and the KCS today (November 1) in Seoul, Korea"),
+        ("Louise Ho", MEETING, *named),
+    ]  # fmt: skip
+    # "Commissioner Tong" names Timothy Tong; no quote names Kim Yong-Duk, so all the event's quotes.
+    tong = rows(kg3, "evidence-of-attendance", person="Timothy Tong")
+    kim = rows(kg3, "evidence-of-attendance", person="Kim Yong-Duk")
+    assert [r[4] for r in tong] == [r[4] for r in kim] == ["390"]
+
+
+def test_new_quotes_point_into_the_release_texts(kg3: OxigraphStore) -> None:
+    texts = {R2024: EXTRA_TEXT} | {r: REPO / "data" / "releases" / f"{r}.txt" for r in (R2004, R2023)}
+    for row in rows(kg3, "evidence"):
+        assert texts[row[0]].read_text(encoding="utf-8")[int(row[1]) : int(row[2])] == row[6]
+
+
+def test_evidence_of_attendance_on_the_ingested_seeds(seed_store_path: Path) -> None:
+    """The provenance question on the real extraction: which sentence says Louise Ho attended the 34th?"""
+    with OxigraphStore(seed_store_path, read_only=True) as store:
+        found = rows(store, "evidence-of-attendance", person="Louise Ho", event="34th Customs Cooperation")
+    assert found == [
+        ("Louise Ho", CCC34, "2023-11-01", R2023, "213", "482", SENTENCE_34),
+    ]
+
+
+def test_named_queries_on_the_ingested_seeds(seed_store_path: Path) -> None:
+    with OxigraphStore(seed_store_path, read_only=True) as store:
+        assert [r[2] for r in rows(store, "post-holders", agency="C&ED")] == ["Timothy Tong", "Louise Ho"]
+        assert [(r[1], r[3]) for r in rows(store, "series")] == [("25", "2004-12-16"), ("34", "2023-11-01")]
+        assert [r[2] for r in rows(store, "officials-met", person="Timothy Tong")] == ["Kim Yong-Duk"]
 
 
 # --- headers and parameters -----------------------------------------------------------------
@@ -452,3 +734,123 @@ def test_ask_and_construct_results(kg: OxigraphStore) -> None:
     assert isinstance(graph, rdflib.Graph)
     parsed = rdflib.Graph().parse(data=query.render(graph, "table"), format="turtle")
     assert len(parsed) == 2
+
+
+# --- year parameters, syntax errors, timeouts, graph formats, the command line -----------------------
+
+
+@pytest.mark.parametrize("value", ["04", "2004.5", "20045", "MMIV", "2004-01-01"])
+def test_year_parameters_are_four_digit_years(kg: OxigraphStore, value: str) -> None:
+    with pytest.raises(query.QueryError, match=rf"parameter from: '{value}' is not a year \(YYYY\)"):
+        rows(kg, "network", **{"from": value})
+
+
+def test_year_parameters_are_bound_as_integers(kg: OxigraphStore) -> None:
+    named = query.parse_query("# param: y year required - y\nSELECT ?y WHERE {\n#@params\n}\n", "year")
+    result = query.run(kg, named, {"y": "2004"})
+    assert isinstance(result, SelectResult) and result.rows == [{"y": rdflib.Literal(2004)}]
+
+
+def test_syntax_errors_give_line_and_column(kg: OxigraphStore) -> None:
+    broken = query.parse_query("PREFIX x: <http://x/>\nSELECT * WHERE {\n  ?s ?p\n}", "broken.rq")
+    where = r"^query broken\.rq: SPARQL syntax error at line 4, column \d+: "
+    with pytest.raises(query.QueryError, match=where):
+        query.run(kg, broken)
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # ~10^11 rows
+
+
+def test_timeout_stops_a_slow_query(kg3_path: Path) -> None:
+    with OxigraphStore(kg3_path, read_only=True) as store:
+        started = time.monotonic()
+        with pytest.raises(query.QueryError, match=r"^query timed out after 1 s$"):
+            query.run(store, query.parse_query(SLOW, "-"), timeout=1)
+        assert time.monotonic() - started < 30
+        named = query.named_queries()["partners"]
+        fast = query.run(store, named, {"agency": "KCS"}, timeout=60)
+        assert fast == query.run(store, named, {"agency": "KCS"})
+        construct = query.parse_query("CONSTRUCT { ?a a ?c } WHERE { ?a a ?c }", "-")
+        graph = query.run(store, construct, timeout=60)
+        assert isinstance(graph, rdflib.Graph) and len(graph) > 0
+        with pytest.raises(query.QueryError, match="SPARQL syntax error at line 1"):
+            query.run(store, query.parse_query("SELECT * WHERE { ?s }", "-"), timeout=60)
+        with pytest.raises(query.QueryError, match="updates are refused"):
+            query.run(store, query.parse_query("DROP ALL", "-"), timeout=60)
+
+
+def test_timeout_needs_a_store_on_disk(kg: OxigraphStore) -> None:
+    with pytest.raises(query.QueryError, match="needs a store on disk"):
+        query.run(kg, query.named_queries()["agencies"], timeout=5)
+
+
+def test_graph_results_as_turtle_and_json_ld(kg: OxigraphStore) -> None:
+    graph = kg.query("CONSTRUCT { ?a a ?c } WHERE { ?a a ?c } LIMIT 3")
+    assert isinstance(graph, rdflib.Graph)
+    turtle = rdflib.Graph().parse(data=query.render(graph, "turtle"), format="turtle")
+    jsonld = rdflib.Graph().parse(data=query.render(graph, "jsonld"), format="json-ld")
+    assert len(turtle) == len(jsonld) == 3
+    with pytest.raises(query.QueryError, match="format turtle is for CONSTRUCT and DESCRIBE results"):
+        query.render(_agencies(kg), "turtle")
+    with pytest.raises(query.QueryError, match="an ASK query gives rows"):
+        query.render(True, "jsonld")
+
+
+def cli(*args: str | Path, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def test_cli_query_a_named_query_with_parameters(kg3_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "attended.csv"
+    result = cli(
+        "--store", kg3_path, "query", "evidence-of-attendance", "-p", "person=Louise Ho",
+        "--param", "event=meeting", "--format", "csv", "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0 and result.stdout == ""
+    records = list(csv.reader(io.StringIO(out.read_text())))
+    assert [r[-1] for r in records[1:]] == [MEETING_QUOTE]
+
+
+def test_cli_query_timeout(kg3_path: Path) -> None:
+    result = cli("--store", kg3_path, "query", "-", "--timeout", "1", input=SLOW)
+    assert result.exit_code == 2
+    assert result.stderr == "cckg: error: query timed out after 1 s\n"
+    assert cli("--store", kg3_path, "query", "agencies", "--timeout", "0").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["network", "-p", "from=last year"], "parameter from: 'last year' is not a year (YYYY)"),
+        (["low-confidence", "-p", "below=low"], "parameter below: 'low' is not a decimal number"),
+        (["agreements", "-p", "from=2004-02-30"], "parameter from: '2004-02-30' is not a date (YYYY-MM-DD)"),
+        (["evidence", "-p", "iri=not an iri"], "parameter iri: 'not an iri' is not an absolute IRI"),
+        (["agencies", "--format", "turtle"], "format turtle is for CONSTRUCT and DESCRIBE results"),
+    ],
+)
+def test_cli_query_bad_values_are_one_line(store_path: Path, args: list[str], message: str) -> None:
+    result = cli("--store", store_path, "query", *args)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"cckg: error: {message}")
+
+
+def test_cli_query_graph_and_boolean_results(store_path: Path) -> None:
+    construct = "CONSTRUCT { ?a a ?c } WHERE { ?a a ?c FILTER(?c = <https://w3id.org/cckg/ns#Agency>) }"
+    turtle = cli("--store", store_path, "query", "-", "--format", "turtle", input=construct)
+    assert turtle.exit_code == 0 and len(rdflib.Graph().parse(data=turtle.stdout, format="turtle")) == 2
+    describe = f"DESCRIBE <{ID}agency/kr-kcs>"
+    jsonld = cli("--store", store_path, "query", "-", "--format", "jsonld", input=describe)
+    assert jsonld.exit_code == 0 and len(rdflib.Graph().parse(data=jsonld.stdout, format="json-ld")) > 5
+    ask = cli("--store", store_path, "query", "-", "--format", "json", input="ASK { ?s ?p ?o }")
+    assert json.loads(ask.stdout) == {"head": {}, "boolean": True}
+    table = cli("--store", store_path, "query", "-", input="ASK { ?s a <https://example.org/Nothing> }")
+    assert table.stdout.splitlines()[:3] == ["result", "------", "false"]
+
+
+def test_the_readme_shows_every_named_query() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    named = readme.split("\n## Named queries\n", 1)[1].split("\n## ", 1)[0]
+    for name, query_ in query.named_queries().items():
+        assert f"### `{name}`: {query_.title}\n" in named, f"README.md: no sample of query {name}"
+        assert f"$ cckg --store out/store query {name}" in named

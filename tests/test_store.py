@@ -159,9 +159,35 @@ def test_missing_store_is_an_error_when_reading(tmp_path: Path) -> None:
         open_store(str(tmp_path / "nothing"), read_only=True)
 
 
-def test_remote_stores_are_not_supported_yet() -> None:
-    with pytest.raises(StoreError, match="not supported yet"):
-        open_store("http://localhost:7878/sparql")
+@pytest.mark.parametrize(
+    ("location", "query", "update", "graph_store"),
+    [
+        ("http://h:7878", "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
+        ("oxigraph+http://h:7878/", "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
+        ("fuseki+http://h/kg", "http://h/kg/query", "http://h/kg/update", "http://h/kg/data"),
+        ("graphdb+http://h/repositories/kg", "http://h/repositories/kg", "http://h/repositories/kg/statements",
+         "http://h/repositories/kg/rdf-graphs/service"),
+        ("virtuoso+http://h", "http://h/sparql", "http://h/sparql", "http://h/sparql-graph-crud"),
+        ("sparql+https://h/ds/sparql", "https://h/ds/sparql", "https://h/ds/sparql", None),
+    ],
+)
+def test_open_store_takes_a_sparql_server(
+    location: str, query: str, update: str, graph_store: str | None
+) -> None:
+    from cckg.remote import SparqlStore
+
+    store = open_store(location, read_only=True)
+    assert isinstance(store, SparqlStore)
+    assert (store.query_url, store.update_url, store.graph_store_url) == (query, update, graph_store)
+    with pytest.raises(StoreError, match="read-only"):
+        store.update("CLEAR ALL")
+
+
+def test_unknown_server_kind_and_unreachable_server() -> None:
+    with pytest.raises(StoreError, match="unknown server kind 'blazegraph'"):
+        open_store("blazegraph+http://127.0.0.1:9999/sparql")
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store("http://127.0.0.1:9").graph_names()  # the discard port: nothing listens
 
 
 def test_store_location(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from click.testing import CliRunner, Result
 from rdflib.compare import isomorphic
 
 from cckg import resources
 from cckg import validate as v
+from cckg.cli import main
 from cckg.store import OxigraphStore
-from conftest import RELEASE_FIXTURES, TEST_SHAPES, VOCABULARY, fixture_graphs
+from conftest import RELEASE_2004, RELEASE_FIXTURES, TEST_SHAPES, VOCABULARY, fixture_graphs
 
 ID = "https://w3id.org/cckg/id/"
 EVENT_34 = rdflib.URIRef(f"{ID}event/customs-cooperation-conference-hk-ced-kr-kcs/34")
@@ -188,3 +190,189 @@ def test_the_fixtures_conform_to_the_project_shapes() -> None:
         pytest.skip(f"project shapes unusable: {error}")
     violations = [r for r in report.results if r.severity == "Violation"]
     assert violations == [], v.render_text(report)
+
+
+# --- severities ---------------------------------------------------------------------------------
+
+
+def test_info_results_are_notes(shapes: rdflib.Graph) -> None:
+    """Only Violations and Warnings fail; a report with Info results only is ok, though SHACL's own
+    verdict (conforms) is false."""
+    data = v.load_files(RELEASE_FIXTURES)
+    data.add((EVENT_34, rdflib.URIRef("http://schema.org/endDate"), rdflib.Literal("2023-11-01")))
+    data.set((EVENT_34, rdflib.URIRef("https://w3id.org/cckg/ns#ordinal"), rdflib.Literal(3)))
+    report = v.validate_graph(data, shapes, rdflib.Graph())
+    assert [r.severity for r in report.results] == ["Info"]
+    assert not report.conforms and report.ok() and report.ok(allow_warnings=True)
+    assert v.summary(report) == "conforms: 1 info on 1 node"
+
+
+# --- engines ------------------------------------------------------------------------------------
+
+
+def test_sparql_queries_are_parsed_once(shapes: rdflib.Graph) -> None:
+    """pySHACL asks the same SPARQL text once per focus node; the prepared graph parses it once,
+    and the results are those of pySHACL on a plain graph."""
+    import pyshacl
+
+    data = v.load_files(RELEASE_FIXTURES)
+    ontology = v.default_ontology()
+    v._prepared_query.cache_clear()
+    conforms, report = v.run_pyshacl(data, v.default_shapes(), ontology)
+    info = v._prepared_query.cache_info()
+    assert info.hits > 2 * info.misses > 0
+    plain_conforms, plain, _ = pyshacl.validate(
+        data, shacl_graph=v.default_shapes(), ont_graph=ontology, advanced=True
+    )
+    assert (conforms, len(report)) == (plain_conforms, len(plain))
+    ours = v.validate_graph(data, shapes)
+    _, reference, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, advanced=True)
+    assert isomorphic(ours.graph, reference)
+
+
+def test_prepared_queries_see_the_graph_prefixes() -> None:
+    """rdflib lets a query use the prefixes bound in the graph; a prepared one still does."""
+    graph = v.PreparedQueryGraph()
+    graph.add((CED, rdflib.RDF.type, rdflib.URIRef("https://w3id.org/cckg/ns#Agency")))
+    graph.bind("cckg", "https://w3id.org/cckg/ns#")
+    for _ in range(2):
+        assert list(graph.query("SELECT ?a WHERE { ?a a cckg:Agency }")) == [(CED,)]
+
+
+turbo = pytest.mark.skipif(not v.turbo_available(), reason="pyshacl-turbo is not installed")
+
+
+@turbo
+@pytest.mark.parametrize("shape_files", [[TEST_SHAPES], None], ids=["test-shapes", "project-shapes"])
+def test_the_store_gives_the_same_report_with_either_engine(
+    kg: OxigraphStore, shape_files: list[Path] | None
+) -> None:
+    """pyshacl-turbo reads the store's export natively, and labels and evidence come from the store."""
+    shapes = rdflib.Graph().parse(TEST_SHAPES) if shape_files else None
+    turbo_report = v.validate_store(kg, VOCABULARY, shapes, engine="pyshacl-turbo")
+    reference = v.validate_store(kg, VOCABULARY, shapes, engine="pyshacl")
+    assert turbo_report.results == reference.results
+    assert turbo_report.conforms == reference.conforms
+    assert v.render_text(turbo_report) == v.render_text(reference)
+
+
+def test_auto_engine() -> None:
+    assert v.resolve_engine("auto") == "pyshacl"
+    store_engine = "pyshacl-turbo" if v.turbo_available() else "pyshacl"
+    assert v.resolve_engine("auto", whole_store=True) == store_engine
+    with pytest.raises(ValueError, match="unknown validation engine"):
+        v.resolve_engine("jena")
+
+
+# --- validating new data with the store's context -------------------------------------------------
+
+CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
+SERIES_KEY = "customs-cooperation-conference-hk-ced-kr-kcs"
+SERIES = rdflib.URIRef(f"{ID}series/{SERIES_KEY}")
+
+
+def release_2004_without_ced() -> rdflib.Graph:
+    """Release 001 as it would be if it referred to C&ED without describing it."""
+    graph = fixture_graphs()[RELEASE_2004]
+    graph.remove((CED, None, None))
+    return graph
+
+
+def test_new_data_may_refer_to_agencies_the_store_knows(kg: OxigraphStore) -> None:
+    data = release_2004_without_ced()
+    alone = v.validate_graph(data)
+    assert any(r.component == rdflib.SH.ClassConstraintComponent for r in alone.results)
+    kg.remove_graph(RELEASE_2004)
+    with_store = v.validate_with_store(data, kg, skip=[VOCABULARY])
+    assert with_store.ok(), v.render_text(with_store)
+    assert not with_store.results
+
+
+def test_only_results_about_the_new_data_are_reported(kg: OxigraphStore) -> None:
+    """C&ED comes from the store with its type and labels only (no agency kind): the shapes would
+    warn about it, but it is not a node of the new data."""
+    data = release_2004_without_ced()
+    context = v.store_context(kg, data, skip=[RELEASE_2004, VOCABULARY])
+    assert (CED, CCKG.agencyKind, None) not in context
+    assert (CED, rdflib.RDF.type, CCKG.Agency) in context
+    report = v.validate_with_store(data, kg, skip=[VOCABULARY])
+    assert all(r.focus in set(data.subjects()) for r in report.results)
+    parsed = rdflib.Graph().parse(data=v.render_turtle(report), format="turtle")
+    assert (None, rdflib.SH.conforms, rdflib.Literal(not report.results)) in parsed
+
+
+def test_the_context_is_only_about_the_mentioned_iris(kg: OxigraphStore) -> None:
+    data = release_2004_without_ced()
+    context = v.store_context(kg, data, skip=[RELEASE_2004, VOCABULARY])
+    mentioned = v.mentioned_iris(data)
+    allowed = {*v.CONTEXT_PREDICATES, *v.SERIES_PREDICATES}
+    assert context and set(context.predicates()) <= allowed
+    series_members = set(context.subjects(rdflib.URIRef("http://schema.org/superEvent"), SERIES))
+    assert set(context.subjects()) <= mentioned | series_members
+    # the graph the data replaces is left out: release 001's own title is not read back
+    assert (RELEASE_2004, rdflib.DCTERMS.title, None) not in context
+
+
+def renamed(graph: rdflib.Graph, old: rdflib.URIRef, new: rdflib.URIRef) -> rdflib.Graph:
+    result = rdflib.Graph()
+    for triple in graph:
+        result.add(tuple(new if term == old else term for term in triple))  # type: ignore[arg-type]
+    return result
+
+
+def test_series_order_is_checked_against_the_stored_events(kg: OxigraphStore) -> None:
+    """A new release's 40th conference of the series, dated 2004, comes before the stored 34th."""
+    old, new = rdflib.URIRef(f"{ID}event/{SERIES_KEY}/25"), rdflib.URIRef(f"{ID}event/{SERIES_KEY}/40")
+    data = renamed(fixture_graphs()[RELEASE_2004], old, new)
+    data.set((new, CCKG.ordinal, rdflib.Literal(40)))
+
+    def out_of_order(report: v.ValidationReport) -> list[str]:
+        return [r.severity for r in report.results if r.focus == new and "lower cckg:ordinal" in r.message]
+
+    assert out_of_order(v.validate_graph(data)) == []
+    assert out_of_order(v.validate_with_store(data, kg, skip=[VOCABULARY])) == ["Warning"]
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def cckg(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    """0 when the data conforms, 1 when it does not, 2 on an error."""
+    assert cckg("validate", *RELEASE_FIXTURES).exit_code == 0
+    assert cckg("validate", "--shapes", TEST_SHAPES, *RELEASE_FIXTURES).exit_code == 1
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<a> <b> .\n")
+    assert cckg("validate", broken).exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "turtle"])
+def test_cli_with_store(store_path: Path, tmp_path: Path, fmt: str) -> None:
+    new = tmp_path / "release-001-without-ced.nt"
+    release_2004_without_ced().serialize(new, format="nt")
+    alone = cckg("validate", "--format", fmt, new)
+    assert alone.exit_code == 1
+    result = cckg("--store", store_path, "validate", "--with-store", "--format", fmt, new)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.stdout)["results"] == []
+    elif fmt == "turtle":
+        parsed = rdflib.Graph().parse(data=result.stdout, format="turtle")
+        assert (None, rdflib.SH.conforms, rdflib.Literal(True)) in parsed
+    else:
+        assert result.stdout == "conforms: no SHACL results\n"
+
+
+def test_cli_with_store_needs_files(store_path: Path) -> None:
+    result = cckg("--store", store_path, "validate", "--with-store")
+    assert result.exit_code == 2 and "give the FILEs" in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", pytest.param("pyshacl-turbo", marks=turbo)])
+def test_cli_engine(store_path: Path, engine: str) -> None:
+    result = cckg("--store", store_path, "validate", "--shapes", TEST_SHAPES, "--engine", engine)
+    assert result.exit_code == 1
+    assert result.stdout.rstrip().endswith("does not conform: 1 violation, 1 warning, 1 info on 2 nodes")

@@ -1,9 +1,20 @@
 """Ingest: release files -> facts -> RDF -> one named graph per release in the store.
 
-Ingest is idempotent.  A release whose stored content hash and software version are unchanged is
-skipped; any other is replaced in one transaction, and the mapping uses no blank nodes, so
-ingesting the same release twice leaves exactly the same quads.  One broken release never stops
-the others: its error is collected in the :class:`IngestReport`.
+Ingest is idempotent.  A release whose stored content hash, software version and curation digest
+are unchanged is skipped; any other is replaced in one transaction, and the mapping uses no blank
+nodes, so ingesting the same release twice leaves exactly the same quads.  One broken release never
+stops the others: its error is collected in the :class:`IngestReport`.
+
+Curation (:mod:`cckg.curate`) is applied to each release graph between mapping and storing.  The
+work per release reads only that release's graph, so ingesting N releases costs O(N) whatever the
+size of the store.  A process killed mid-ingest leaves the release in flight as it was: each
+release graph is replaced by one SPARQL update, which the store applies as one transaction.
+
+Each release graph is validated before it is stored (:func:`cckg.validate.validate_with_store`:
+the shapes, the ontology, and what the store already knows about the IRIs the graph mentions, so
+the cost does not grow with the store).  A Violation blocks the release: it is not stored, and its
+report is kept in :attr:`IngestReport.checks` while the others go on (``store_invalid`` stores it
+anyway).  Warnings do not block: the release is stored and its report kept.  Info results are notes.
 """
 
 from __future__ import annotations
@@ -11,14 +22,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rdflib
 from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
 from cckg import __version__, resources
+from cckg.curate import Curation
 from cckg.store import Store
+
+if TYPE_CHECKING:
+    from cckg.validate import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,20 @@ def default_stages() -> Stages:
     )
 
 
+@dataclass(frozen=True)
+class ReleaseCheck:
+    """A release whose graph has Violations or Warnings, with its validation report."""
+
+    path: Path
+    release_id: str
+    report: ValidationReport
+    stored: bool  # Warnings only, or stored anyway (store_invalid); not stored for a Violation
+
+    @property
+    def has_violations(self) -> bool:
+        return not self.report.ok(allow_warnings=True)
+
+
 @dataclass
 class IngestReport:
     files: int = 0  # release files found
@@ -56,15 +85,23 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)  # one line each, naming the file and the problem
     triples: int = 0  # triples written for the ingested releases
     vocabulary_loaded: bool = False  # the ontology graph was (re)written
+    checks: list[ReleaseCheck] = field(default_factory=list)  # releases with Violations or Warnings
+
+    @property
+    def rejected(self) -> list[ReleaseCheck]:
+        """The releases not stored because their graph has Violations."""
+        return [check for check in self.checks if not check.stored]
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        """No file failed and no release has a Violation (stored anyway or not)."""
+        return not self.errors and not any(check.has_violations for check in self.checks)
 
     def summary(self) -> str:
+        rejected = f", rejected {len(self.rejected)}" if self.rejected else ""
         return (
-            f"ingested {len(self.ingested)}, unchanged {len(self.skipped)}, failed {len(self.errors)} "
-            f"({self.triples} triples written)"
+            f"ingested {len(self.ingested)}, unchanged {len(self.skipped)}, failed {len(self.errors)}"
+            f"{rejected} ({self.triples} triples written)"
         )
 
 
@@ -94,20 +131,28 @@ def ingest(
     force: bool = False,
     stages: Stages | None = None,
     progress: Callable[[list[Path]], Iterable[Path]] | None = None,
+    curation: Curation | None = None,
+    validate: bool = True,
+    store_invalid: bool = False,
 ) -> IngestReport:
     """Ingest the releases found under ``paths`` (files and folders) into ``store``.
 
-    ``force`` re-extracts releases stored unchanged; ``progress`` wraps the file list (a progress bar).
+    ``force`` re-extracts releases stored unchanged; ``progress`` wraps the file list (a progress bar);
+    ``curation`` is applied to every release graph (:func:`cckg.curate.load`; default: none).
+    Each release graph is validated before it is stored (``validate``); one with Violations is
+    not stored unless ``store_invalid``.
     """
     stages = stages or default_stages()
+    curation = curation or Curation()
     report = IngestReport()
     report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology_graph())
     files = stages.find_releases(paths)
     report.files = len(files)
     seen: dict[str, Path] = {}
+    check = _checker(store, stages.vocabulary_graph, report, store_invalid) if validate else None
     for path in progress(files) if progress else files:
         try:
-            _ingest_one(store, path, stages, report, seen, force)
+            _ingest_one(store, path, stages, report, seen, force, curation, check)
         except stages.release_error as error:
             report.errors.append(" ".join(str(error).split()))
         except Exception as error:  # one broken release never stops the others
@@ -116,22 +161,61 @@ def ingest(
 
 
 def _ingest_one(
-    store: Store, path: Path, stages: Stages, report: IngestReport, seen: dict[str, Path], force: bool
+    store: Store,
+    path: Path,
+    stages: Stages,
+    report: IngestReport,
+    seen: dict[str, Path],
+    force: bool,
+    curation: Curation,
+    check: Checker | None = None,
 ) -> None:
+    from cckg import curate
+
     release = stages.read_release(path)
     if release.id in seen:
         raise ValueError(f"release id {release.id!r} is also the id of {seen[release.id]}; rename one file")
     seen[release.id] = path
     graph_iri = stages.release_iri(release.id)
     stored = store.graph_metadata(graph_iri)
-    if not force and stored.content_hash == release.content_hash and stored.software_version == __version__:
+    digest = curation.digest(release.id)
+    unchanged = (stored.content_hash, stored.software_version, stored.curation_digest)
+    if not force and unchanged == (release.content_hash, __version__, digest):
         report.skipped.append(release.id)
         return
     graph = stages.facts_to_graph(stages.extract(release))
+    if entries := curation.for_release(release.id):
+        text = getattr(release, "text", None)
+        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest)
     if blank := next(_blank_nodes(graph), None):
         raise ValueError(f"the RDF mapping made a blank node ({blank.n3()}); every node needs an IRI")
+    if check is not None and not check(path, release.id, graph_iri, graph):
+        return
     report.triples += store.replace_graph(graph_iri, graph)
     report.ingested.append(release.id)
+
+
+#: Validates a release graph before it is stored; returns whether to store it.
+Checker = Callable[[Path, str, URIRef, rdflib.Graph], bool]
+
+
+def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store_invalid: bool) -> Checker:
+    """Validate each release graph with the shapes, the ontology and the store's context (the
+    graph it replaces left out); record it in ``report.checks`` unless it is clean."""
+    from cckg import validate as validation
+
+    shapes, ontology = validation.default_shapes(), validation.default_ontology()
+
+    def check(path: Path, release_id: str, graph_iri: URIRef, graph: rdflib.Graph) -> bool:
+        skip = [graph_iri, vocabulary_graph]
+        result = validation.validate_with_store(graph, store, shapes, ontology, skip=skip)
+        if result.ok():
+            return True
+        stored = result.ok(allow_warnings=True) or store_invalid
+        report.checks.append(ReleaseCheck(path, release_id, result, stored))
+        return stored
+
+    return check
 
 
 def _blank_nodes(graph: rdflib.Graph) -> Iterator[BNode]:
@@ -139,3 +223,16 @@ def _blank_nodes(graph: rdflib.Graph) -> Iterator[BNode]:
         for term in triple:
             if isinstance(term, BNode):
                 yield term
+
+
+def release_graph(spec: str, release_iri: Callable[[str], URIRef] | None = None) -> URIRef:
+    """The named graph of a release given as its IRI, its release id or its file path."""
+    from cckg import reader
+
+    if spec.startswith(("http://", "https://")):
+        return URIRef(spec)
+    if release_iri is None:
+        from cckg.resolve import release_iri
+    path = Path(spec)
+    looks_like_file = path.suffix.lower() in reader.RELEASE_SUFFIXES or "/" in spec or path.is_file()
+    return release_iri(reader.release_id_for(path) if looks_like_file else spec)

@@ -10,11 +10,15 @@ A named query is a ``.rq`` file that starts with a comment header::
 
 ``# param: NAME TYPE DEFAULT - DESCRIPTION``: TYPE is one of :data:`PARAM_TYPES`; DEFAULT is a
 value (double-quoted when it holds spaces), ``required``, or ``none`` (unbound unless given).
+A ``year`` is a four-digit year bound as an ``xsd:integer``.
 
 Parameters are bound as RDF terms, never pasted into the query as text: each query has a line
 ``#@params`` where :func:`bind` puts ``VALUES (?name ...) { (term ...) }``, every term written by
 :func:`cckg.store.sparql_term` (escaped literals of the declared type; unset optional parameters are
 ``UNDEF``).  A value cannot change the query: at worst it is a literal that matches nothing.
+
+pyoxigraph has no query timeout: :func:`run` with ``timeout`` runs the query in a worker process
+that opens the store read-only and is terminated when the time is up.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import rdflib
@@ -34,13 +41,29 @@ from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import resources
-from cckg.store import PREFIXES, QueryResult, QuerySyntaxError, SelectResult, Store, sparql_term
+from cckg.store import (
+    PREFIXES,
+    OxigraphStore,
+    QueryResult,
+    QuerySyntaxError,
+    SelectResult,
+    Store,
+    StoreError,
+    sparql_term,
+)
 
-PARAM_TYPES = ("string", "integer", "decimal", "date", "boolean", "iri")
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-GRAPH_FORMATS = {"table": "turtle", "markdown": "turtle", "json": "json-ld", "csv": "nt", "tsv": "nt"}
+PARAM_TYPES = ("string", "integer", "decimal", "date", "year", "boolean", "iri")
+#: Output formats: the first five for SELECT and ASK, the last two for CONSTRUCT and DESCRIBE.
+FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "jsonld")
+SELECT_FORMATS = FORMATS[:5]
+#: rdflib serialiser of a graph result (CONSTRUCT, DESCRIBE) for each output format.
+GRAPH_FORMATS = {
+    "table": "turtle", "markdown": "turtle", "turtle": "turtle",
+    "json": "json-ld", "jsonld": "json-ld", "csv": "nt", "tsv": "nt",
+}  # fmt: skip
 PARAMS_MARKER = re.compile(r"^[ \t]*#[ \t]*@params[ \t]*$", re.MULTILINE)
-
+#: How long the worker of a query with a timeout may take to start and open the store, in seconds.
+WORKER_START_LIMIT = 60.0
 
 
 class QueryError(Exception):
@@ -169,6 +192,10 @@ def param_term(param: Param, value: str) -> Node:
         if not number.is_finite():
             raise QueryError(problem + "a decimal number")
         return Literal(format(number, "f"), datatype=XSD.decimal)
+    if param.type == "year":
+        if not re.fullmatch(r"\d{4}", value.strip()):
+            raise QueryError(problem + "a year (YYYY)")
+        return Literal(str(int(value)), datatype=XSD.integer)
     if param.type == "date":
         try:
             return Literal(date.fromisoformat(value.strip()).isoformat(), datatype=XSD.date)
@@ -215,17 +242,100 @@ def bind(query: NamedQuery, values: Mapping[str, str]) -> str:
     return PARAMS_MARKER.sub(lambda _: block, query.text)
 
 
-def run(store: Store, query: NamedQuery, values: Mapping[str, str] | None = None) -> QueryResult:
-    """Bind ``values`` and run ``query`` on ``store`` (read-only: updates are refused)."""
+def run(
+    store: Store,
+    query: NamedQuery,
+    values: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Bind ``values`` and run ``query`` on ``store`` (read-only: updates are refused).
+
+    With ``timeout`` (seconds) the query runs in a worker process that is stopped when the time is
+    up (:class:`QueryError` "query timed out after N s"); this needs a store on disk.
+    """
     text = bind(query, values or {})
     if not text.strip() or not re.sub(r"(?m)^\s*#.*$", "", text).strip():
         raise QueryError(f"query {query.name}: empty query")
     try:
-        return store.query(text)
+        if timeout is None:
+            return store.query(text)
+        return _run_in_worker(store, text, timeout)
     except QuerySyntaxError as error:
         if _is_update(text):
             raise QueryError(f"query {query.name}: updates are refused; cckg query only reads") from None
-        raise QueryError(f"query {query.name}: SPARQL syntax {error}") from None
+        raise QueryError(f"query {query.name}: SPARQL syntax {_where(str(error))}") from None
+
+
+def _where(message: str) -> str:
+    """pyoxigraph's ``error at 3:2: ...`` as ``error at line 3, column 2: ...``."""
+    return re.sub(r"\bat (\d+):(\d+)\b", r"at line \1, column \2", message, count=1)
+
+
+# --- running with a timeout -----------------------------------------------------------------
+
+
+def _run_in_worker(store: Store, text: str, timeout: float) -> QueryResult:
+    """Run ``text`` in a worker process on the store's folder; terminate it after ``timeout`` s."""
+    if timeout <= 0:
+        raise QueryError(f"timeout must be a positive number of seconds, not {timeout:g}")
+    if not isinstance(store, OxigraphStore) or store.path is None:
+        raise QueryError("a query timeout needs a store on disk")
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_worker, args=(str(store.path), text, sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        if not receiver.poll(WORKER_START_LIMIT):
+            raise QueryError("the query worker did not start")
+        _receive(receiver)  # ("ready", None): the store is open, the clock starts now
+        if not receiver.poll(timeout):
+            raise QueryError(f"query timed out after {timeout:g} s")
+        return _receive(receiver)
+    finally:
+        _stop(worker)
+        receiver.close()
+
+
+def _receive(receiver: Connection) -> QueryResult:
+    try:
+        status, payload = receiver.recv()
+    except EOFError:
+        raise StoreError("the query worker stopped without an answer") from None
+    if status == "syntax":
+        raise QuerySyntaxError(payload)
+    if status == "error":
+        raise StoreError(payload)
+    if status == "graph":
+        return rdflib.Graph().parse(data=payload, format="nt")
+    return payload  # type: ignore[no-any-return]
+
+
+def _stop(worker: BaseProcess) -> None:
+    if worker.is_alive():
+        worker.terminate()
+        worker.join(5)
+        if worker.is_alive():
+            worker.kill()
+    worker.join()
+
+
+def _worker(location: str, text: str, sender: Connection) -> None:
+    """The worker process: open the store read-only, run the query, send back the result."""
+    try:
+        with OxigraphStore(location, read_only=True) as store:
+            sender.send(("ready", None))
+            result = store.query(text)
+        if isinstance(result, rdflib.Graph):
+            sender.send(("graph", result.serialize(format="nt")))
+        else:
+            sender.send(("ok", result))
+    except QuerySyntaxError as error:
+        sender.send(("syntax", str(error)))
+    except Exception as error:  # reported by the parent as one line
+        sender.send(("error", " ".join(f"{type(error).__name__}: {error}".split())))
+    finally:
+        sender.close()
 
 
 def _is_update(text: str) -> bool:
@@ -244,11 +354,18 @@ def _is_update(text: str) -> bool:
 def render(result: QueryResult, fmt: str = "table") -> str:
     """``result`` as text: table, csv, tsv, json (SPARQL 1.1 results JSON) or markdown.
 
-    Graph results (CONSTRUCT, DESCRIBE) are Turtle for table/markdown, JSON-LD for json, N-Triples
-    for csv/tsv.
+    Graph results (CONSTRUCT, DESCRIBE) are Turtle for turtle/table/markdown, JSON-LD for
+    jsonld/json, N-Triples for csv/tsv.  Booleans (ASK) are a one-cell ``result`` table, or SPARQL
+    1.1 results JSON.
     """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt not in SELECT_FORMATS and not isinstance(result, rdflib.Graph):
+        kind = "an ASK" if isinstance(result, bool) else "a SELECT"
+        raise QueryError(
+            f"format {fmt} is for CONSTRUCT and DESCRIBE results; {kind} query gives rows "
+            f"(use {', '.join(SELECT_FORMATS)})"
+        )
     if isinstance(result, rdflib.Graph):
         for prefix, namespace in PREFIXES.items():
             result.bind(prefix, namespace, override=True, replace=True)

@@ -112,7 +112,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             add((position, RDF.type, OA.TextPositionSelector))
             add((position, OA.start, Literal(item.start)))
             add((position, OA.end, Literal(item.end)))
-        add((node, CCKG.confidence, Literal(round(confidence, 2), datatype=XSD.decimal)))
+        add((node, CCKG.confidence, Literal(str(round(confidence, 2)), datatype=XSD.decimal)))
         add((node, PROV.wasGeneratedBy, run))
 
     # Agencies -------------------------------------------------------------------------------

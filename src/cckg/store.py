@@ -5,8 +5,9 @@ else the ``CCKG_STORE`` environment variable, else ``./cckg-store`` (see :func:`
 
 Everything above this module talks to the abstract :class:`Store`.  Its writes are SPARQL updates
 and its reads SPARQL queries, so a remote SPARQL 1.1 server can be added as another subclass that
-implements :meth:`Store.query`, :meth:`Store.update` and :meth:`Store.dump` over HTTP (see
-:func:`open_store`).  Queries see the union of all graphs as their default graph.
+implements :meth:`Store.query`, :meth:`Store.update` and :meth:`Store.dump` over HTTP
+(:class:`cckg.remote.SparqlStore`, chosen by :func:`open_store` for ``http(s)://`` locations).
+Queries see the union of all graphs as their default graph.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
     "turtle": (ox.RdfFormat.TURTLE, False),
     "ntriples": (ox.RdfFormat.N_TRIPLES, False),
     "rdfxml": (ox.RdfFormat.RDF_XML, False),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
 }
 
 
@@ -89,6 +91,7 @@ class GraphMetadata:
     graph: URIRef
     content_hash: str | None = None
     software_version: str | None = None
+    curation_digest: str | None = None  # the curation applied to it (cckg.curate), None for none
 
 
 # --- SPARQL term syntax -------------------------------------------------------------------------
@@ -208,24 +211,45 @@ class Store(ABC):
 
     def graph_metadata(self, graph: URIRef) -> GraphMetadata:
         """The content hash and software version recorded for the release stored in ``graph``."""
+        # Everything is looked up inside the release's own graph (the mapping writes the software
+        # agent there too), so the cost does not grow with the number of releases in the store.
         name = sparql_term(graph)
         result = self.select(
             f"""PREFIX cckg: <{CCKG}>
             PREFIX prov: <http://www.w3.org/ns/prov#>
             PREFIX schema: <http://schema.org/>
-            SELECT ?hash ?version WHERE {{
+            SELECT ?hash ?version ?curation WHERE {{
               GRAPH {name} {{
                 {name} cckg:contentHash ?hash .
-                OPTIONAL {{ ?run prov:used {name} ; prov:wasAssociatedWith ?agent . }}
+                OPTIONAL {{
+                  ?run prov:used {name} ; prov:wasAssociatedWith ?agent .
+                  OPTIONAL {{ ?agent schema:softwareVersion ?version }}
+                  OPTIONAL {{ ?run cckg:curationDigest ?curation }}
+                }}
               }}
-              OPTIONAL {{ GRAPH ?any {{ ?agent schema:softwareVersion ?version }} }}
             }} ORDER BY DESC(?version) LIMIT 1"""
         )
         if not result.rows:
             return GraphMetadata(graph)
         row = result.rows[0]
-        version = row.get("version")
-        return GraphMetadata(graph, str(row["hash"]), str(version) if version is not None else None)
+        version, curation = row.get("version"), row.get("curation")
+        return GraphMetadata(
+            graph,
+            str(row["hash"]),
+            str(version) if version is not None else None,
+            str(curation) if curation is not None else None,
+        )
+
+    def has_graph(self, graph: URIRef) -> bool:
+        """Whether the store holds a non-empty named graph ``graph``."""
+        return self.query(f"ASK {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}") is True
+
+    def remove_graphs(self, graphs: Iterable[URIRef]) -> list[URIRef]:
+        """Drop the named graphs ``graphs`` in one transaction; return those that were there."""
+        present = [graph for graph in dict.fromkeys(graphs) if self.has_graph(graph)]
+        if present:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {sparql_term(graph)}" for graph in present))
+        return present
 
     def select(self, sparql: str) -> SelectResult:
         result = self.query(sparql)
@@ -299,21 +323,34 @@ class OxigraphStore(Store):
             raise StoreError(f"update failed: {_one_line(error)}") from None
 
     def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
-        if format not in DUMP_FORMATS:
-            raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
-        rdf_format, has_graphs = DUMP_FORMATS[format]
-        # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
-        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
-        prefixes = prefixes if format in ("turtle", "trig") else None
-        if graph is not None:
-            named = ox.NamedNode(str(graph))
-            return self.oxigraph.dump(format=rdf_format, from_graph=named, prefixes=prefixes) or b""
-        if has_graphs:
-            return self.oxigraph.dump(format=rdf_format, prefixes=prefixes) or b""
-        everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-        union = self.oxigraph.query(everything, use_default_graph_as_union=True)
-        assert isinstance(union, ox.QueryTriples)
-        return union.serialize(format=rdf_format) or b""
+        return dump_dataset(self.oxigraph, format, graph)
+
+
+def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None) -> bytes:
+    """Serialise one graph of a pyoxigraph dataset, or all of it (see :meth:`Store.dump`)."""
+    if format not in DUMP_FORMATS:
+        raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
+    rdf_format, has_graphs = DUMP_FORMATS[format]
+    # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
+    prefixes = prefixes if format in ("turtle", "trig") else None
+    if graph is not None:
+        named = ox.NamedNode(str(graph))
+        return dataset.dump(format=rdf_format, from_graph=named, prefixes=prefixes) or b""
+    if has_graphs:
+        return dataset.dump(format=rdf_format, prefixes=prefixes) or b""
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    union = dataset.query(everything, use_default_graph_as_union=True)
+    assert isinstance(union, ox.QueryTriples)
+    return union.serialize(format=rdf_format) or b""
+
+
+def copy_graphs(source: Store, target: Store, graphs: Iterable[URIRef]) -> int:
+    """Copy named graphs from ``source`` to ``target``, each replacing its namesake in one transaction.
+
+    Returns the number of triples written.
+    """
+    return sum(target.replace_graph(graph, source.graph(graph)) for graph in graphs)
 
 
 def store_location(option: str | None = None) -> str:
@@ -324,10 +361,12 @@ def store_location(option: str | None = None) -> str:
 def open_store(location: str | None = None, *, read_only: bool = False) -> Store:
     """Open the store at ``location`` (see :func:`store_location`).
 
-    A folder path opens embedded Oxigraph.  ``http(s)://`` locations are reserved for a remote
-    SPARQL 1.1 server (query + update endpoints), to be added as another :class:`Store` subclass.
+    A folder path opens embedded Oxigraph; an ``http(s)://`` URL (optionally ``KIND+http(s)://``)
+    a SPARQL 1.1 server (:class:`cckg.remote.SparqlStore`).
     """
+    from cckg.remote import SparqlStore, is_remote
+
     where = store_location(location)
-    if re.match(r"^https?://", where):
-        raise StoreError(f"store {where}: remote SPARQL servers are not supported yet")
+    if is_remote(where):
+        return SparqlStore.from_location(where, read_only=read_only)
     return OxigraphStore(where, read_only=read_only)
