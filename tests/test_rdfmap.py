@@ -100,3 +100,16 @@ def test_evidence_uses_web_annotation_selectors(seed_graphs: list[Graph]) -> Non
         assert release.text[start:end] == exact
         checked += 1
     assert checked >= 5
+
+
+def test_name_resolutions_record_why_names_mean_an_agency(seed_graphs: list[Graph]) -> None:
+    older = seed_graphs[1]
+    resolutions = {
+        str(older.value(node, CCKG.surfaceForm)): (
+            older.value(node, CCKG.resolvedTo),
+            str(older.value(node, CCKG.reason)),
+        )
+        for node in older.subjects(RDF.type, CCKG.NameResolution)
+    }
+    assert resolutions["Hong Kong Customs"] == (agency_iri("hk-ced"), "gazetteer alias")
+    assert resolutions["Korea Customs"] == (agency_iri("kr-kcs"), "gazetteer alias")

@@ -28,6 +28,8 @@ class Agency:
     kind: str = "other"
     key: str | None = None  # gazetteer id when known; stable identity across releases
     wikidata: str | None = None
+    # How the release's other names for it were tied to it: (name, reason, evidence).
+    resolutions: list[tuple[str, str, Evidence]] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 1.0
 

@@ -134,6 +134,14 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         if agency.wikidata:
             add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
         add((release, SCHEMA.mentions, node))
+        for surface, reason, where in agency.resolutions:
+            # Identity is decided, not assumed: each other name the release uses, and why.
+            resolution = ID[f"resolution/{slug(facts.id)}/{slug(key)}/{slug(surface)}"]
+            add((resolution, RDF.type, CCKG.NameResolution))
+            add((resolution, CCKG.surfaceForm, Literal(surface)))
+            add((resolution, CCKG.resolvedTo, node))
+            add((resolution, CCKG.reason, Literal(reason)))
+            evidence(resolution, [where], agency.confidence)
 
     def agency_node(name: str) -> URIRef:
         return agency_iri(agency_keys.get(name) or slug(name))

@@ -10,9 +10,9 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from cckg.extract.knowledge import Knowledge, knowledge
+from cckg.extract.knowledge import GazetteerAgency, Knowledge, knowledge
 from cckg.extract.nlp import Mention, matchers, phrase_regex, spans, within
-from cckg.model import Agency
+from cckg.model import Agency, Evidence
 
 
 @dataclass
@@ -157,7 +157,7 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         taken = [span for span in taken if not (match.start() <= span[0] < match.end())]
         for part, key in zip(parts, keys, strict=True):
             offset = match.start() + match.group(0).find(part)
-            candidates.append(Mention(offset, offset + len(part), key, f"{part} {head}"))
+            candidates.append(Mention(offset, offset + len(part), key, f"{part} {head}", "compound mention"))
         taken.append(match.span())
     candidates.sort(key=lambda m: m.start)
 
@@ -177,7 +177,7 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         if unknown and free(*unknown.span()):
             name = unknown.group(0).strip()
             key = slug(name)
-            candidates.append(Mention(unknown.start(), unknown.end(), key, name))
+            candidates.append(Mention(unknown.start(), unknown.end(), key, name, "name before its acronym"))
             taken.append(unknown.span())
             defined[acronym] = key
 
@@ -192,7 +192,7 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         code = _place_code(name, kb)
         if code is None and text.count(name) < 2:
             continue
-        candidates.append(Mention(start, end, slug(name), name))
+        candidates.append(Mention(start, end, slug(name), name, "agency-name pattern"))
         taken.append((start, end))
 
     # "an AFP-led investigation": a known name joined to "-led" is one token for spaCy.
@@ -201,14 +201,15 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     ):
         key = _alias_index().get(match.group(1).lower())
         if key and free(*match.span()):
-            candidates.append(Mention(match.start(), match.end(), key, match.group(1)))
+            candidates.append(Mention(match.start(), match.end(), key, match.group(1), "gazetteer name"))
             taken.append(match.span())
 
     # Later uses of acronyms defined in the text.
     for acronym, key in defined.items():
         for match in re.finditer(rf"(?<![\w&]){re.escape(acronym)}(?![\w&])", text):
             if free(*match.span()):
-                candidates.append(Mention(match.start(), match.end(), key, acronym))
+                defined_here = "acronym defined in the text"
+                candidates.append(Mention(match.start(), match.end(), key, acronym, defined_here))
                 taken.append(match.span())
     candidates.sort(key=lambda m: m.start)
 
@@ -220,7 +221,9 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         noun = match.group(1).lower()
         for mention in reversed([m for m in candidates if m.end <= match.start()]):
             if any(noun in n.lower().split() for n in _names_of(mention.key, mention.text, kb)):
-                candidates.append(Mention(match.start(), match.end(), mention.key, nouns[match.group(1)]))
+                candidates.append(
+                    Mention(match.start(), match.end(), mention.key, nouns[match.group(1)], "reference back")
+                )
                 break
     candidates.sort(key=lambda m: m.start)
 
@@ -241,6 +244,10 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
             agency = _new_agency(mention, kb, text)
             found.agencies[mention.key] = agency
         surface = " ".join(mention.text.split())
+        if surface != agency.name and slug(surface) not in {slug(r[0]) for r in agency.resolutions}:
+            quote = text[mention.start : mention.end]
+            how = mention.how or _gazetteer_reason(surface, kb.agencies.get(mention.key))
+            agency.resolutions.append((surface, how, Evidence(quote, mention.start, mention.end)))
         if surface not in (agency.name, *agency.acronyms, *agency.aliases) and not surface.lower().startswith(
             "the "
         ):
@@ -253,6 +260,14 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
             found.agencies[key].acronyms.append(acronym)
     found.mentions = candidates
     return found
+
+
+def _gazetteer_reason(surface: str, known: GazetteerAgency | None) -> str:
+    if known is None:
+        return "agency-name pattern"
+    if surface in known.acronyms:
+        return "gazetteer acronym"
+    return "gazetteer alias"
 
 
 def _names_of(key: str, surface: str, kb: Knowledge) -> list[str]:

@@ -32,6 +32,7 @@ class Mention:
     end: int
     key: str
     text: str
+    how: str = ""  # for agencies: how the mention was tied to the agency (a name resolution's reason)
 
 
 def within(mentions: list[Mention], start: int, end: int) -> list[Mention]:

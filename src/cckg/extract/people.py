@@ -87,7 +87,7 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
         inside = agencies.at(mention.start, end)
         agency = inside[-1].key if inside else _agency_by_post(title_text, agencies, kb.agencies)
         if agency is not None and agency not in agencies.agencies:
-            agencies.add(Mention(mention.start, end, agency, title_text))
+            agencies.add(Mention(mention.start, end, agency, title_text, "post title"))
         head = title_text.split(" of ")[0] if agency is not None else title_text
         found.append(_Title(mention.start, end, title_text, agency, " ".join(head.split())))
     return found
