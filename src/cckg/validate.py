@@ -14,9 +14,10 @@ Engines (see :data:`ENGINES`):
 - ``pyshacl``, the reference, for single releases and files.  pySHACL runs a SPARQL-based
   constraint once per focus node and rdflib parses the query text each time, which dominates its
   run time; :class:`PreparedQueryGraph` parses each text once (results are unchanged).
-- ``pyshacl-turbo``, a Rust engine with pySHACL's API and the same results on this project's
-  shapes (tests/test_validate.py checks that), for the whole store.  It is optional: without it
-  the store is validated with pySHACL.
+- ``pyshacl-turbo``, for the whole store: the Rust engine pyshacl-turbo checks the core
+  constraints, and each SPARQL-based constraint runs once over the whole store in Oxigraph
+  (:mod:`cckg.bulk_sparql`).  tests/test_shapes.py and tests/test_validate.py check that it gives
+  exactly pySHACL's results.  It is optional: without it the store is validated with pySHACL.
 
 New data can be validated against what the store already knows (:func:`validate_with_store`):
 only the store's facts about the IRIs the new data mentions are loaded (:func:`store_context`),
@@ -34,12 +35,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
 import rdflib
 from pyshacl.errors import ReportableRuntimeError
 from rdflib.collection import Collection as RdfList
 from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -373,33 +375,76 @@ def run_pyshacl(
     return bool(conforms), report
 
 
-def run_turbo(data: rdflib.Graph | Path, shapes: rdflib.Graph, ontology: rdflib.Graph) -> tuple[bool, Any]:
-    """pyshacl-turbo on ``data`` (a graph, or an N-Triples file) with ``ontology`` mixed in."""
+def run_turbo(
+    data: rdflib.Graph | ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph | None
+) -> tuple[bool, Any]:
+    """The pyshacl-turbo engine on ``data`` with ``ontology`` mixed in (an Oxigraph dataset is
+    read as it is: its default graph must hold the data and the ontology).
+
+    pyshacl-turbo checks the core constraints; each SPARQL-based constraint runs once over the
+    whole dataset in Oxigraph (:mod:`cckg.bulk_sparql`), since pyshacl-turbo's per-focus-node
+    SPARQL grows with the square of the data.  Returns (conforms, report graph).
+    """
     import pyshacl_turbo
 
-    source: Any = str(data) if isinstance(data, Path) else data
-    fmt = "nt" if isinstance(data, Path) else None
+    from cckg import bulk_sparql
+
+    dataset = data if isinstance(data, ox.Store) else _oxigraph_copy([data, ontology or rdflib.Graph()])
+    planned = bulk_sparql.plan(shapes)
+    core, constraints = planned if planned is not None else (shapes, [])
+    core = _typed_strings(core)
     try:
         conforms, report, _ = pyshacl_turbo.validate(
-            source,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            advanced=True,
-            inference="none",
-            data_graph_format=fmt,
+            dataset, shacl_graph=core, advanced=True, inference="none"
         )
     except pyshacl_turbo.errors.ReportableRuntimeError as error:
         raise ShapesError(f"the SHACL shapes cannot be used: {_one_line(error)}") from None
+    if not isinstance(report, rdflib.Graph):
+        return bool(conforms), report
+    report = _typed_strings(report, simple=True)
+    if bulk_sparql.evaluate(dataset, constraints, report):
+        conforms = False
+        report.set((report.value(None, RDF.type, SH.ValidationReport, any=True), SH.conforms, Literal(False)))
     return bool(conforms), report
 
 
+def _typed_strings(graph: rdflib.Graph, simple: bool = False) -> rdflib.Graph:
+    """``graph`` with its simple literals written as ``xsd:string`` literals (``simple``: the
+    other way round).
+
+    In RDF 1.1 "over" and "over"^^xsd:string are one literal; rdflib keeps them apart, Oxigraph
+    keeps the second.  pyshacl-turbo reads the data from Oxigraph and the shapes from rdflib, so
+    without this an sh:in ("over" ...) would not match the data's "over"; its report then says
+    "over" as rdflib and pySHACL do.
+    """
+    result = rdflib.Graph()
+    for prefix, namespace in graph.namespaces():
+        result.bind(prefix, namespace)
+    for s, p, o in graph:
+        if isinstance(o, Literal) and not o.language:
+            if simple and o.datatype == XSD.string:
+                o = Literal(str(o))
+            elif not simple and o.datatype is None:
+                o = Literal(str(o), datatype=XSD.string)
+        result.add((s, p, o))
+    return result
+
+
+def _oxigraph_copy(graphs: Iterable[rdflib.Graph]) -> ox.Store:
+    """An in-memory Oxigraph dataset whose default graph holds the triples of ``graphs``."""
+    dataset = ox.Store()
+    for graph in graphs:
+        dataset.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return dataset
+
+
 def _run(
-    engine: str, data: rdflib.Graph | Path, shapes: rdflib.Graph, ontology: rdflib.Graph
+    engine: str, data: rdflib.Graph | ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph
 ) -> rdflib.Graph:
     """The W3C report graph of ``engine`` (``pyshacl`` or ``pyshacl-turbo``) on ``data``."""
     try:
         if engine == "pyshacl-turbo":
-            _, report = run_turbo(data, shapes, ontology)
+            _, report = run_turbo(data, shapes, None if isinstance(data, ox.Store) else ontology)
         else:
             assert isinstance(data, rdflib.Graph)
             _, report = run_pyshacl(data, shapes, ontology)
@@ -476,8 +521,9 @@ def validate_store(
 def _validate_oxigraph_with_turbo(
     store: OxigraphStore, skip: Sequence[URIRef], shapes: rdflib.Graph | None
 ) -> ValidationReport:
-    """The whole store, exported by Oxigraph as N-Triples and read by pyshacl-turbo natively
-    (no rdflib graph of the store is built); labels and evidence are then looked up in the store."""
+    """The whole store with the pyshacl-turbo engine: Oxigraph exports the release graphs as
+    N-Triples into an in-memory dataset with the ontology (no rdflib graph of the store is built);
+    labels and evidence for the report are then looked up in the store."""
     shapes = shapes if shapes is not None else default_shapes()
     ontology = default_ontology()
     handle, name = tempfile.mkstemp(suffix=".nt", prefix="cckg-validate-")
@@ -486,17 +532,14 @@ def _validate_oxigraph_with_turbo(
     try:
         sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_not_in('?g', skip)} }}"
         triples = store.oxigraph.query(sparql)
-        triples.serialize(output=str(path), format=_n_triples())  # type: ignore[union-attr]
-        report_graph = _run("pyshacl-turbo", path, shapes, ontology)
+        assert isinstance(triples, ox.QueryTriples)
+        triples.serialize(output=str(path), format=ox.RdfFormat.N_TRIPLES)
+        dataset = _oxigraph_copy([ontology])
+        dataset.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     finally:
         path.unlink(missing_ok=True)
+    report_graph = _run("pyshacl-turbo", dataset, shapes, ontology)
     return _report(report_graph, shapes, lambda nodes: _report_lookup(store, nodes, ontology))
-
-
-def _n_triples() -> Any:
-    import pyoxigraph
-
-    return pyoxigraph.RdfFormat.N_TRIPLES
 
 
 def _report_lookup(store: Store, nodes: set[Node], ontology: rdflib.Graph) -> rdflib.Graph:
