@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from cckg.extract.knowledge import GazetteerAgency, Knowledge, knowledge
 from cckg.extract.nlp import Mention, matchers, phrase_regex, spans, within
 from cckg.model import Agency, Evidence
+from cckg.resolve import slug
 
 
 @dataclass
@@ -34,10 +35,6 @@ class AgencyFinding:
 
     def at(self, start: int, end: int) -> list[Mention]:
         return within(self.mentions, start, end)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @cache
