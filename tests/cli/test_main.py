@@ -73,7 +73,7 @@ def test_the_readme_documents_the_global_options() -> None:
 
 
 def test_progress_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cckg import cli
+    from cckg.cli import common as cli
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert cli.progress("ingest") is None

@@ -34,17 +34,16 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from cckg.store import (
+from cckg.store.base import (
     XSD_STRING,
     QueryResult,
     QuerySyntaxError,
     SelectResult,
     Store,
     StoreError,
-    dump_dataset,
-    from_ox,
     sparql_term,
 )
+from cckg.store.oxigraph import dump_dataset, from_ox
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
