@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cckg.extract import extract
-from cckg.rdfmap import facts_to_graph, release_iri
-from cckg.reader import find_releases, read_release
+from cckg.ingest.extract import extract
+from cckg.ingest.map import facts_to_graph, release_iri
+from cckg.ingest.read import find_releases, read_release
 from cckg.store import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]

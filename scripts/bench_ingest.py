@@ -31,9 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cckg import pipeline
-from cckg.extract import extract
-from cckg.rdfmap import facts_to_graph, release_iri
-from cckg.reader import find_releases, read_release
+from cckg.ingest.extract import extract
+from cckg.ingest.map import facts_to_graph, release_iri
+from cckg.ingest.read import find_releases, read_release
 from cckg.store import OxigraphStore, Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -29,10 +29,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cckg import validate
-from cckg.extract import extract
-from cckg.rdfmap import VOCABULARY_GRAPH, facts_to_graph
-from cckg.reader import find_releases, read_release
+from cckg import validation
+from cckg.ingest.extract import extract
+from cckg.ingest.map import VOCABULARY_GRAPH, facts_to_graph
+from cckg.ingest.read import find_releases, read_release
 from cckg.store import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,11 +97,11 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
 
 def one_release_rows(store: OxigraphStore, new: rdflib.Graph, size: int, repeat: int) -> list[str]:
     skip = [VOCABULARY_GRAPH]
-    context = validate.store_context(store, new, skip)
-    context_s = median_seconds(lambda: validate.store_context(store, new, skip), repeat)
-    report = validate.validate_with_store(new, store, skip=skip)
-    assert report.ok(), validate.render_text(report)
-    total_s = median_seconds(lambda: validate.validate_with_store(new, store, skip=skip), repeat)
+    context = validation.store_context(store, new, skip)
+    context_s = median_seconds(lambda: validation.store_context(store, new, skip), repeat)
+    report = validation.validate_with_store(new, store, skip=skip)
+    assert report.ok(), validation.render_text(report)
+    total_s = median_seconds(lambda: validation.validate_with_store(new, store, skip=skip), repeat)
     return [
         f"| one new release, --with-store | {size:,} | {len(new)} + {len(context)} context triples | "
         f"{total_s * 1000:,.0f} ms (context query {context_s * 1000:,.0f} ms) |"
@@ -110,9 +110,9 @@ def one_release_rows(store: OxigraphStore, new: rdflib.Graph, size: int, repeat:
 
 def full_store_row(store: OxigraphStore, size: int, engine: str) -> str:
     began = time.perf_counter()
-    report = validate.validate_store(store, engine=engine)
+    report = validation.validate_store(store, engine=engine)
     seconds = time.perf_counter() - began
-    verdict = "ok" if report.ok() else validate.summary(report)
+    verdict = "ok" if report.ok() else validation.summary(report)
     return f"| whole store, {engine} | {size:,} | {len(store):,} quads | {seconds:,.1f} s ({verdict}) |"
 
 
@@ -128,12 +128,12 @@ def main() -> None:
 
     templates_ = templates()
     new = release_graph(templates_, 10**9)  # a release that no store holds
-    validate.validate_graph(new)  # parse the shapes and prepare the queries outside the timings
-    alone_s = median_seconds(lambda: validate.validate_graph(new), args.repeat)
+    validation.validate_graph(new)  # parse the shapes and prepare the queries outside the timings
+    alone_s = median_seconds(lambda: validation.validate_graph(new), args.repeat)
     rows = [f"| one new release, alone | - | {len(new)} triples | {alone_s * 1000:,.0f} ms |"]
     with tempfile.TemporaryDirectory() as folder:
         store = OxigraphStore(Path(folder) / "store")
-        store.replace_graph(VOCABULARY_GRAPH, validate.default_ontology())
+        store.replace_graph(VOCABULARY_GRAPH, validation.default_ontology())
         rows += one_release_rows(store, new, 0, args.repeat)
         loaded = 0
         for size in sizes:
@@ -141,7 +141,7 @@ def main() -> None:
             print(f"loaded {size:,} releases ({len(store):,} quads, +{load_s:.0f} s)", flush=True)
             loaded = size
             rows += one_release_rows(store, new, size, args.repeat)
-            if validate.turbo_available() and size <= args.turbo_max:
+            if validation.turbo_available() and size <= args.turbo_max:
                 rows.append(full_store_row(store, size, "pyshacl-turbo"))
             if size <= args.pyshacl_max:
                 rows.append(full_store_row(store, size, "pyshacl"))

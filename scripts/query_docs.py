@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import shlex
 
-from cckg import query
 from cckg.store import OxigraphStore
+from cckg.views import query
 
 #: The parameters each sample runs with (the queries not listed run without any).
 SAMPLES: dict[str, dict[str, str]] = {

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from click.testing import CliRunner, Result
 from rdflib import RDF, Literal, URIRef
 
 from cckg import __version__
+from cckg.cli import main
 from cckg.pipeline import Stages
 from cckg.store import OxigraphStore
 
@@ -25,6 +27,19 @@ SCHEMA = rdflib.Namespace("http://schema.org/")
 VOCABULARY = URIRef("https://w3id.org/cckg/graph/vocabulary")
 RELEASE_2023 = ID["release/000-d93ee451fa80120b"]
 RELEASE_2004 = ID["release/001-c98b5c3fca22d16e"]
+
+
+def run_cli(*args: str | Path, input: str | None = None) -> Result:
+    """Run the ``cckg`` command through its real entry point (click's test runner)."""
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def one_line_error(result: Result) -> str:
+    """The one line a failing command writes on standard error."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("cckg: error: ")
+    return lines[0]
 
 
 def release_of(graph: rdflib.Graph) -> URIRef:
@@ -96,7 +111,7 @@ def kg3_path(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An on-disk store built by really ingesting data/releases (reader, extractor, mapping)."""
-    pytest.importorskip("cckg.extract")
+    pytest.importorskip("cckg.ingest.extract")
     from cckg.pipeline import ingest
 
     path = tmp_path_factory.mktemp("seeds") / "store"

@@ -1,4 +1,4 @@
-"""An ingest run by tests/test_incremental.py in a child process, to be killed while it works.
+"""An ingest run by tests/test_pipeline_incremental.py in a child process, to be killed while it works.
 
 ``python tests/killable_ingest.py STORE FOLDER SIZE``: ingests every ``*.txt`` of FOLDER; the graph
 of a release is SIZE triples that all carry the file's text, so a graph read back after a kill

@@ -11,7 +11,7 @@ prefixed names (the file's prefixes, plus sh: and cckgsh:), "-" for none and "[]
 The fifth field is the sh:sourceConstraint of a SPARQL-based constraint (the shapes name each of
 them); it is "-", or left out, for the core constraints, which have none.
 
-Validation runs pyshacl as cckg does (cckg.validate.run_pyshacl): the ontology files mixed into
+Validation runs pyshacl as cckg does (cckg.validation.run_pyshacl): the ontology files mixed into
 the data (so their rdfs:subClassOf triples reach it), inference "none", advanced features on, each
 SPARQL query parsed once.  The valid files must also conform under RDFS inference, which shows that
 the ontology's domains and ranges cannot create spurious results.  When pyshacl-turbo is installed,
@@ -32,7 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
-from cckg.validate import run_pyshacl, run_turbo, turbo_available
+from cckg.validation import run_pyshacl, run_turbo, turbo_available
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "shapes"

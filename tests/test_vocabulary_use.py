@@ -23,10 +23,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SH, SKOS, TIME, XSD, DefinedNamespaceMeta
 from rdflib.term import Node
 
-from cckg import validate
-from cckg.extract import extract
-from cckg.rdfmap import facts_to_graph
-from cckg.reader import find_releases, read_release
+from cckg import validation
+from cckg.ingest.extract import extract
+from cckg.ingest.map import facts_to_graph
+from cckg.ingest.read import find_releases, read_release
 
 REPO = Path(__file__).resolve().parent.parent
 RELEASES = find_releases([REPO / "data" / "releases", REPO / "data" / "devset" / "releases"])
@@ -59,12 +59,12 @@ ALLOWED = {URIRef(namespace + name) for namespace, names in REUSED.items() for n
 
 @cache
 def ontology() -> Graph:
-    return validate.default_ontology()
+    return validation.default_ontology()
 
 
 @cache
 def shapes() -> Graph:
-    return validate.default_shapes()
+    return validation.default_shapes()
 
 
 @cache
@@ -193,5 +193,5 @@ def test_every_cckg_term_is_labelled_and_commented(term: URIRef) -> None:
 
 @pytest.mark.parametrize("name", [p.name for p in RELEASES])
 def test_the_mapped_release_conforms(name: str) -> None:
-    report = validate.validate_graph(mapped()[name])
-    assert report.ok(), validate.render_text(report)
+    report = validation.validate_graph(mapped()[name])
+    assert report.ok(), validation.render_text(report)

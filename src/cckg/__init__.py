@@ -1,8 +1,9 @@
 """cckg: press releases about cross-border law-enforcement cooperation as an RDF knowledge graph.
 
-Pipeline, one module per stage:
-``reader`` (release text) -> ``extract`` (facts) -> ``resolve`` (identity) -> ``rdfmap`` (RDF)
--> ``store`` -> ``validate`` / ``query`` / ``export``.  ``cli`` is a thin wrapper over them.
+The package follows the path of a release: the core (``resources``, ``identity``, ``model``);
+``ingest`` (``read`` -> ``extract`` -> ``curate`` -> ``map``); ``store``; ``validation``;
+``pipeline`` (the ingest orchestration); ``views`` (``query``, ``show``, ``export``, ``serve``);
+and ``cli``, a thin layer over them.
 """
 
 __version__ = "0.1.0"

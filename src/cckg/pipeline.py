@@ -5,12 +5,12 @@ are unchanged is skipped; any other is replaced in one transaction, and the mapp
 nodes, so ingesting the same release twice leaves exactly the same quads.  One broken release never
 stops the others: its error is collected in the :class:`IngestReport`.
 
-Curation (:mod:`cckg.curate`) is applied to each release graph between mapping and storing.  The
+Curation (:mod:`cckg.ingest.curate`) is applied to each release graph between mapping and storing.  The
 work per release reads only that release's graph, so ingesting N releases costs O(N) whatever the
 size of the store.  A process killed mid-ingest leaves the release in flight as it was: each
 release graph is replaced by one SPARQL update, which the store applies as one transaction.
 
-Each release graph is validated before it is stored (:func:`cckg.validate.validate_with_store`:
+Each release graph is validated before it is stored (:func:`cckg.validation.validate_with_store`:
 the shapes, the ontology, and what the store already knows about the IRIs the graph mentions, so
 the cost does not grow with the store).  A Violation blocks the release: it is not stored, and its
 report is kept in :attr:`IngestReport.checks` while the others go on (``store_invalid`` stores it
@@ -29,11 +29,11 @@ from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
 from cckg import __version__, resources
-from cckg.curate import Curation
+from cckg.ingest.curate import Curation
 from cckg.store import Store
 
 if TYPE_CHECKING:
-    from cckg.validate import ValidationReport
+    from cckg.validation import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ class Stages:
 
 
 def default_stages() -> Stages:
-    from cckg import extract, rdfmap, reader
+    from cckg.ingest import extract
+    from cckg.ingest import map as rdfmap
+    from cckg.ingest import read as reader
 
     return Stages(
         find_releases=reader.find_releases,
@@ -138,7 +140,7 @@ def ingest(
     """Ingest the releases found under ``paths`` (files and folders) into ``store``.
 
     ``force`` re-extracts releases stored unchanged; ``progress`` wraps the file list (a progress bar);
-    ``curation`` is applied to every release graph (:func:`cckg.curate.load`; default: none).
+    ``curation`` is applied to every release graph (:func:`cckg.ingest.curate.load`; default: none).
     Each release graph is validated before it is stored (``validate``); one with Violations is
     not stored unless ``store_invalid``.
     """
@@ -170,7 +172,7 @@ def _ingest_one(
     curation: Curation,
     check: Checker | None = None,
 ) -> None:
-    from cckg import curate
+    from cckg.ingest import curate
 
     release = stages.read_release(path)
     if release.id in seen:
@@ -202,7 +204,7 @@ Checker = Callable[[Path, str, URIRef, rdflib.Graph], bool]
 def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store_invalid: bool) -> Checker:
     """Validate each release graph with the shapes, the ontology and the store's context (the
     graph it replaces left out); record it in ``report.checks`` unless it is clean."""
-    from cckg import validate as validation
+    from cckg import validation
 
     shapes, ontology = validation.default_shapes(), validation.default_ontology()
 
@@ -227,12 +229,12 @@ def _blank_nodes(graph: rdflib.Graph) -> Iterator[BNode]:
 
 def release_graph(spec: str, release_iri: Callable[[str], URIRef] | None = None) -> URIRef:
     """The named graph of a release given as its IRI, its release id or its file path."""
-    from cckg import reader
+    from cckg.ingest import read as reader
 
     if spec.startswith(("http://", "https://")):
         return URIRef(spec)
     if release_iri is None:
-        from cckg.resolve import release_iri
+        from cckg.identity import release_iri
     path = Path(spec)
     looks_like_file = path.suffix.lower() in reader.RELEASE_SUFFIXES or "/" in spec or path.is_file()
     return release_iri(reader.release_id_for(path) if looks_like_file else spec)

@@ -1,0 +1,36 @@
+"""``cckg export``: views of the knowledge graph for other tools."""
+
+from __future__ import annotations
+
+import click
+
+from cckg.cli.common import handle_errors, store_for
+from cckg.cli.options import emit, output_option
+
+
+@click.group()
+def export() -> None:
+    """Export views of the knowledge graph for other tools."""
+
+
+@export.command("agencies")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    default="graphml",
+    show_default=True,
+    help="gexf is GEXF 1.2draft; json is NetworkX node-link JSON.",
+)
+@output_option
+@click.pass_context
+@handle_errors
+def export_agencies(ctx: click.Context, fmt: str, output: str | None) -> None:
+    """The agency cooperation network.
+
+    Agencies joined by shared events, agreements, joint operations and cooperation statements.
+    """
+    from cckg.views import export as exporter
+
+    with store_for(ctx, read_only=True) as store:
+        emit(exporter.export_agencies(store, fmt), output)

@@ -1,0 +1,66 @@
+"""``cckg query``: named queries, SPARQL files and SPARQL from standard input."""
+
+from __future__ import annotations
+
+import click
+
+from cckg.cli.common import handle_errors, store_for
+from cckg.cli.options import emit, output_option
+
+
+@click.command("query")
+@click.argument("name", required=False, metavar="NAME|FILE.rq|-")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter (repeatable)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="SELECT/ASK: json is SPARQL 1.1 Query Results JSON, csv and tsv follow SPARQL 1.1 too; "
+    "CONSTRUCT/DESCRIBE: turtle (also for table, markdown) or jsonld (also for json).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after SECONDS (exit 2).",
+)
+@output_option
+@click.pass_context
+@handle_errors
+def query_command(
+    ctx: click.Context,
+    name: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float | None,
+    output: str | None,
+) -> None:
+    """Run a named query, a SPARQL file, or SPARQL from stdin.
+
+    NAME is a named query (see --list), FILE.rq a SPARQL file, - reads standard input.
+    Queries see the union of all graphs.  Updates are refused.
+    """
+    from cckg.views import query
+
+    if list_queries:
+        emit(query.describe_queries(query.named_queries()), output)
+        return
+    if not name:
+        raise click.UsageError("give a query NAME, a FILE.rq or - (or --list)")
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        values[key.strip()] = value
+    stdin_text = click.get_text_stream("stdin").read() if name == "-" else None
+    named = query.load_query(name, stdin_text)
+    with store_for(ctx, read_only=True) as store:
+        result = query.run(store, named, values, timeout=timeout)
+    emit(query.render(result, fmt), output)

@@ -1,0 +1,47 @@
+"""``cckg show``: a card for one entity, with the evidence of each fact."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cckg.cli.common import EXIT_ERROR, CliError, handle_errors, note, store_for
+from cckg.cli.options import emit, output_option
+
+
+@click.command("show")
+@click.argument("entity")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a card to read; json: the same card as JSON.",
+)
+@output_option
+@click.pass_context
+@handle_errors
+def show_command(ctx: click.Context, entity: str, fmt: str, output: str | None) -> None:
+    """Show what the graph knows about ENTITY, with the evidence of each fact.
+
+    ENTITY is a name, alias or acronym (any case) or an IRI (full, or id:...).  A name that matches
+    several entities lists them on standard error (exit 2): give one of their IRIs.
+    """
+    from cckg.views import show
+
+    with store_for(ctx, read_only=True) as store:
+        try:
+            card = show.show(store, entity)
+        except show.AmbiguousEntity as error:
+            note(f"cckg: error: {error}:")
+            for candidate in error.candidates:
+                note(f"  {candidate.line()}")
+            ctx.exit(EXIT_ERROR)
+        except show.ShowError as error:
+            raise CliError(str(error)) from None
+    if fmt == "json":
+        emit(json.dumps(show.to_json(card), indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(show.render_text(card), output)

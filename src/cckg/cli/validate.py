@@ -1,0 +1,97 @@
+"""``cckg validate``: the store, or RDF files, against the SHACL shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cckg.cli.common import EXIT_NONCONFORMING, EXIT_OK, CliError, handle_errors, note, store_for
+from cckg.cli.options import emit, output_option
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--input-format",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "json-ld", "xml"]),
+    help="Format of FILEs when their extension does not tell (.ttl .nt .nq .trig .jsonld .rdf .owl .xml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: results grouped by node with label and evidence; json; turtle: the W3C SHACL report.",
+)
+@click.option("--allow-warnings", is_flag=True, help="Conform when the only results are warnings or infos.")
+@click.option(
+    "--shapes",
+    "shape_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Validate against these SHACL files instead of shapes/*.ttl (repeatable).",
+)
+@click.option(
+    "--with-store",
+    is_flag=True,
+    help="Validate FILEs with what the store knows about the IRIs they mention (e.g. known agencies).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "pyshacl", "pyshacl-turbo"]),
+    default="auto",
+    show_default=True,
+    help="SHACL engine; auto: pyshacl-turbo for the whole store when installed, else pyshacl.",
+)
+@output_option
+@click.pass_context
+@handle_errors
+def validate(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    input_format: str | None,
+    fmt: str,
+    allow_warnings: bool,
+    shape_files: tuple[Path, ...],
+    with_store: bool,
+    engine: str,
+    output: str | None,
+) -> None:
+    """Validate the store, or RDF FILEs, against the SHACL shapes.
+
+    The store is validated as the union of its graphs, with the ontology.  With --with-store,
+    FILEs are validated with the store's facts about the IRIs they mention, and only results about
+    the nodes the FILEs describe are reported.  Exit 0 when the data conforms (Info results are
+    notes; --allow-warnings lets warnings pass too), 1 when it does not, 2 on an error.
+    """
+    import rdflib
+
+    from cckg import resources, validation
+
+    shape_paths = list(shape_files) or resources.shape_files()
+    if not shape_paths:
+        raise CliError("no SHACL shapes found (shapes/*.ttl)")
+    shapes = rdflib.Graph()
+    for path in shape_paths:
+        shapes.parse(path, format="turtle")
+    if with_store and not files:
+        raise click.UsageError("--with-store validates FILEs against the store: give the FILEs")
+    if not files:
+        with store_for(ctx, read_only=True) as store:
+            report = validation.validate_store(store, shapes=shapes, engine=engine)
+    elif with_store:
+        from cckg.ingest.map import VOCABULARY_GRAPH
+
+        data = validation.load_files(files, input_format)
+        with store_for(ctx, read_only=True) as store:
+            report = validation.validate_with_store(
+                data, store, shapes, skip=[VOCABULARY_GRAPH], engine=engine
+            )
+    else:
+        report = validation.validate_graph(validation.load_files(files, input_format), shapes, engine=engine)
+    emit(validation.render(report, fmt, allow_warnings), output)
+    if fmt != "text" or output not in (None, "-"):
+        note(validation.summary(report, allow_warnings))
+    ctx.exit(EXIT_OK if report.ok(allow_warnings) else EXIT_NONCONFORMING)

@@ -1,0 +1,300 @@
+"""Agency mentions: gazetteer names, acronyms defined in the text, compound mentions
+("Hong Kong and Korea Customs"), references back ("the Department") and agencies the gazetteer
+does not know, recognised by pattern ("Royal Thai Customs", "Customs Department of Cambodia")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc
+
+from cckg.identity import slug
+from cckg.ingest.extract.knowledge import GazetteerAgency, Knowledge, knowledge
+from cckg.ingest.extract.nlp import Mention, matchers, phrase_regex, spans, within
+from cckg.model import Agency, Evidence
+
+
+@dataclass
+class AgencyFinding:
+    """The agencies of one release and every mention of them."""
+
+    agencies: dict[str, Agency] = field(default_factory=dict)  # key -> agency, first mention first
+    mentions: list[Mention] = field(default_factory=list)
+
+    def name(self, key: str) -> str:
+        return self.agencies[key].name
+
+    def add(self, mention: Mention) -> None:
+        """Record an agency named indirectly (by a post title) at ``mention``."""
+        if mention.key not in self.agencies:
+            self.agencies[mention.key] = _new_agency(mention, knowledge(), "")
+        self.mentions.append(mention)
+        self.mentions.sort(key=lambda m: m.start)
+
+    def at(self, start: int, end: int) -> list[Mention]:
+        return within(self.mentions, start, end)
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    kb = knowledge()
+    index: dict[str, str] = {}
+    for agency in kb.agencies.values():
+        for name in (agency.name, *agency.aliases, *agency.acronyms):
+            index.setdefault(name.lower(), agency.key)
+    return index
+
+
+@cache
+def _compound_re() -> re.Pattern[str]:
+    kb = knowledge()
+    places = sorted({*kb.countries, *kb.demonyms, *kb.regions}, key=len, reverse=True)
+    place = "|".join(re.escape(p) for p in places if p[:1].isupper())
+    heads = sorted(kb.patterns["agency_heads"], key=len, reverse=True)
+    head = "|".join(re.escape(h.title()) for h in heads)
+    return re.compile(
+        rf"\b(?P<places>(?:{place})(?:\s*,\s*(?:{place}))*\s*,?\s+and\s+(?:the\s+)?(?:{place}))"
+        rf"\s+(?P<head>{head})\b"
+    )
+
+
+@cache
+def _unknown_re() -> re.Pattern[str]:
+    heads = sorted(knowledge().patterns["agency_heads"], key=len, reverse=True)
+    head = "|".join(re.escape(h.title()).replace(r"\-", "-") for h in heads)
+    word = r"(?!The\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*\b"
+    return re.compile(
+        rf"\b(?P<name>(?:{word}\s+(?:(?:of|and|for|the)\s+)?){{0,5}}?(?:{head}))"
+        rf"(?P<of>\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?(?!\s*[A-Z][a-z])"
+    )
+
+
+@cache
+def _head_re() -> re.Pattern[str]:
+    heads = {h.split()[-1].title() for h in knowledge().patterns["agency_heads"]}
+    return re.compile(r"\b(?:" + "|".join(sorted(heads)) + r")\b")
+
+
+def _windowed(pattern: re.Pattern[str], text: str, anchor: str, reach: int = 200) -> list[re.Match[str]]:
+    """Matches of a costly ``pattern`` searched only in the stretches of text near ``anchor``."""
+    windows: list[list[int]] = []
+    for hit in re.finditer(anchor, text):
+        start, end = max(0, hit.start() - reach), min(len(text), hit.end() + reach)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return [match for start, end in windows for match in pattern.finditer(text, start, end)]
+
+
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
+
+
+def _compound_part(part: str, head: str, kb: Knowledge) -> str:
+    """The agency one part of a compound names: "Korea" + "Customs" -> Korea Customs Service; a
+    part the gazetteer does not know becomes an agency of its own ("Guangdong Police")."""
+    key = _alias_index().get(f"{part} {head}".lower())
+    code = kb.countries.get(part) or kb.demonyms.get(part) or kb.regions.get(part)
+    if key is None and code and head.lower().startswith("customs") and part not in kb.regions:
+        key = kb.customs_by_country.get(code)
+    return key or slug(f"{part} {head}")
+
+
+@cache
+def _leading_title_re() -> re.Pattern[str]:
+    titles = "|".join(re.escape(t) for t in sorted(knowledge().titles, key=len, reverse=True))
+    return re.compile(rf"^(?:(?:The|A|An|Both|Our|Its|Their)\s+)?(?:(?:{titles})(?:\s+of(?:\s+the)?)?\s+)?")
+
+
+def _strip_title(start: int, name: str) -> tuple[int, str]:
+    """Drop a leading article or post title: "President of Integrity Authority of Hungary"."""
+    lead = _leading_title_re().match(name)
+    cut = lead.end() if lead else 0
+    return start + cut, name[cut:]
+
+
+def _place_code(text: str, kb: Knowledge) -> str | None:
+    """The country a name names, by a country, region or demonym in it ("Royal Thai Customs")."""
+    match = phrase_regex(tuple({*kb.countries, *kb.demonyms, *kb.regions}), ignore_case=False).search(text)
+    if match is None:
+        return None
+    word = match.group(0)
+    return kb.countries.get(word) or kb.demonyms.get(word) or kb.regions.get(word)
+
+
+def _kind_for(name: str, kb: Knowledge) -> str:
+    lowered = name.lower()
+    for head, kind in sorted(kb.patterns["agency_heads"].items(), key=lambda kv: -len(kv[0])):
+        if head in lowered:
+            return str(kind)
+    return "other"
+
+
+def find_agencies(doc: Doc, text: str) -> AgencyFinding:
+    """Find the agencies of a release in its (chrome-masked) ``text``."""
+    kb = knowledge()
+    found = AgencyFinding()
+    built = matchers()
+    candidates: list[Mention] = spans(doc, built.agency_names, built.agency_exact)
+    taken = [(m.start, m.end) for m in candidates]
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in taken)
+
+    # "Hong Kong and Korea Customs", "Mainland, Hong Kong and Macao Customs"
+    compound_anchor = rf"\band\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+(?:{_head_re().pattern})"
+    for match in _windowed(_compound_re(), text, compound_anchor, reach=120):
+        head = match.group("head")
+        parts = re.split(r"\s*,\s*|\s+and\s+(?:the\s+)?", match.group("places"))
+        keys = [_compound_part(part, head, kb) for part in parts]
+        # The compound wins over the single names found inside it ("... and Macao Customs").
+        candidates = [m for m in candidates if not (match.start() <= m.start < match.end())]
+        taken = [span for span in taken if not (match.start() <= span[0] < match.end())]
+        for part, key in zip(parts, keys, strict=True):
+            offset = match.start() + match.group(0).find(part)
+            candidates.append(Mention(offset, offset + len(part), key, f"{part} {head}", "compound mention"))
+        taken.append(match.span())
+    candidates.sort(key=lambda m: m.start)
+
+    # Acronyms defined in the text: "Korea Customs Service (KCS)".
+    defined: dict[str, str] = {}
+    for match in _ACRONYM_DEF.finditer(text):
+        acronym = match.group("acr")
+        if sum(c.isupper() for c in acronym) < 2:
+            continue
+        before = [m for m in candidates if 0 <= match.start() - m.end <= 2]
+        if before:
+            defined[acronym] = before[-1].key
+            continue
+        unknown = _unknown_re().search(text, max(0, match.start() - 120), match.start())
+        while unknown and unknown.end() < match.start() - 2:
+            unknown = _unknown_re().search(text, unknown.end(), match.start())
+        if unknown and free(*unknown.span()):
+            name = unknown.group(0).strip()
+            key = slug(name)
+            candidates.append(Mention(unknown.start(), unknown.end(), key, name, "name before its acronym"))
+            taken.append(unknown.span())
+            defined[acronym] = key
+
+    # Agencies the gazetteer does not know, recognised by pattern: a name ending in an agency
+    # head noun that names a country ("Royal Thai Customs", "Integrity Authority of Hungary"), or
+    # that the release names at least twice ("the Competition Commission").
+    for match in _windowed(_unknown_re(), text, _head_re().pattern, reach=90):
+        start, name = _strip_title(match.start(), match.group(0).strip())
+        end = start + len(name)
+        if not name or not free(start, end) or name in kb.countries or len(name.split()) < 2:
+            continue
+        code = _place_code(name, kb)
+        if code is None and text.count(name) < 2:
+            continue
+        candidates.append(Mention(start, end, slug(name), name, "agency-name pattern"))
+        taken.append((start, end))
+
+    # "an AFP-led investigation": a known name joined to "-led" is one token for spaCy.
+    for match in re.finditer(
+        r"\b([A-Z][\w&]{1,15})(?=-(?:led|coordinated|organised|organized|hosted|run)\b)", text
+    ):
+        key = _alias_index().get(match.group(1).lower())
+        if key and free(*match.span()):
+            candidates.append(Mention(match.start(), match.end(), key, match.group(1), "gazetteer name"))
+            taken.append(match.span())
+
+    # Later uses of acronyms defined in the text.
+    for acronym, key in defined.items():
+        for match in re.finditer(rf"(?<![\w&]){re.escape(acronym)}(?![\w&])", text):
+            if free(*match.span()):
+                defined_here = "acronym defined in the text"
+                candidates.append(Mention(match.start(), match.end(), key, acronym, defined_here))
+                taken.append(match.span())
+    candidates.sort(key=lambda m: m.start)
+
+    # References back: "the Department" -> the last agency whose name has that noun.
+    nouns: dict[str, str] = {str(n).title(): phrase for phrase, n in kb.patterns["reference_nouns"].items()}
+    for match in re.finditer(rf"\b[Tt]he ({'|'.join(map(re.escape, nouns))})\b", text):
+        if not free(*match.span()):
+            continue
+        noun = match.group(1).lower()
+        for mention in reversed([m for m in candidates if m.end <= match.start()]):
+            if any(noun in n.lower().split() for n in _names_of(mention.key, mention.text, kb)):
+                candidates.append(
+                    Mention(match.start(), match.end(), mention.key, nouns[match.group(1)], "reference back")
+                )
+                break
+    candidates.sort(key=lambda m: m.start)
+
+    # "World Customs Organization Regional Intelligence Liaison Office ...": a body named right
+    # before its own unit is part of the unit's name.
+    candidates = [
+        m
+        for i, m in enumerate(candidates)
+        if not (
+            i + 1 < len(candidates)
+            and text[m.end : candidates[i + 1].start] in (" ", "'s ", "’s ")
+            and m.key != candidates[i + 1].key
+        )
+    ]
+    for mention in candidates:
+        agency = found.agencies.get(mention.key)
+        if agency is None:
+            agency = _new_agency(mention, kb, text)
+            found.agencies[mention.key] = agency
+        surface = " ".join(mention.text.split())
+        if surface != agency.name and slug(surface) not in {slug(r[0]) for r in agency.resolutions}:
+            quote = text[mention.start : mention.end]
+            how = mention.how or _gazetteer_reason(surface, kb.agencies.get(mention.key))
+            agency.resolutions.append((surface, how, Evidence(quote, mention.start, mention.end)))
+        if surface not in (agency.name, *agency.acronyms, *agency.aliases) and not surface.lower().startswith(
+            "the "
+        ):
+            if surface in defined:
+                agency.acronyms.append(surface)
+            else:
+                agency.aliases.append(surface)
+    for acronym, key in defined.items():
+        if acronym not in found.agencies[key].acronyms:
+            found.agencies[key].acronyms.append(acronym)
+    found.mentions = candidates
+    return found
+
+
+def _gazetteer_reason(surface: str, known: GazetteerAgency | None) -> str:
+    if known is None:
+        return "agency-name pattern"
+    if surface in known.acronyms:
+        return "gazetteer acronym"
+    return "gazetteer alias"
+
+
+def _names_of(key: str, surface: str, kb: Knowledge) -> list[str]:
+    known = kb.agencies.get(key)
+    if known:
+        return [known.name, *known.aliases]
+    return [surface]
+
+
+def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
+    known = kb.agencies.get(mention.key)
+    if known:
+        return Agency(
+            name=known.name,
+            acronyms=list(known.acronyms),
+            aliases=list(known.aliases),
+            country=known.country,
+            kind=known.kind,
+            key=known.key,
+            wikidata=known.wikidata,
+            confidence=0.95,
+        )
+    name = " ".join(mention.text.split())
+    short = re.split(r"\s+of\s+(?:the\s+)?", name, maxsplit=1)[0]  # "X Department of the Y Region"
+    aliases = [short] if short != name and len(short.split()) > 1 else []
+    return Agency(
+        name=name,
+        aliases=aliases,
+        country=_place_code(name, kb),
+        kind=_kind_for(name, kb),
+        key=mention.key,
+        confidence=0.7,
+    )

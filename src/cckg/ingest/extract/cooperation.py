@@ -1,0 +1,102 @@
+"""Which agencies a release shows cooperating: pairs from shared events, agreements, joint
+operations and sentences that say so ("acting on intelligence provided by Japan Customs").
+
+A multilateral event or operation (more than three agencies) pairs its organiser or coordinator
+with each participant, not every participant with every other; an intergovernmental body is not
+paired with the members that attend its own governing sessions.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from cckg.ingest.extract.context import Context
+from cckg.ingest.extract.knowledge import knowledge
+from cckg.ingest.extract.nlp import phrase_regex
+from cckg.model import Agreement, Cooperation, Event, Evidence, Operation
+
+SMALL_GROUP = 3
+_BETWEEN = re.compile(
+    r"\b(?:co-?operation|collaboration|partnership|exchange|mechanism|liaison|ties|relations)"
+    r"(?:\s+[\w-]+){0,3}?\s+between\b",
+    re.IGNORECASE,
+)
+
+
+def _pairs(leads: list[str], others: list[str], star: bool = False) -> list[tuple[str, str]]:
+    """Every pair of a small group; a large group (or ``star``) pairs its leads with the rest."""
+    everyone = list(dict.fromkeys([*leads, *others]))
+    if not leads or (len(everyone) <= SMALL_GROUP and not star):
+        return [tuple(sorted(p)) for p in combinations(everyone, 2)]  # type: ignore[misc]
+    pairs = {tuple(sorted((a, b))) for a in leads for b in everyone if a != b}
+    return sorted(pairs)  # type: ignore[arg-type]
+
+
+def _own_session(event: Event, agency: str, ctx: Context) -> bool:
+    """An intergovernmental body attending its own governing session ("WCO Council Sessions")."""
+    record = next((a for a in ctx.agencies.agencies.values() if a.name == agency), None)
+    if record is None or record.kind != "intergovernmental":
+        return False
+    return bool(
+        re.search(r"\b(?:Council|General Assembly|Policy Commission|Governing Board)\b", event.name or "")
+    )
+
+
+def find_cooperation(
+    ctx: Context, events: list[Event], agreements: list[Agreement], operations: list[Operation]
+) -> list[Cooperation]:
+    links: dict[tuple[str, str], Cooperation] = {}
+
+    def link(pair: tuple[str, str], evidence: list[Evidence], confidence: float) -> None:
+        if pair[0] == pair[1]:
+            return
+        found = links.setdefault(pair, Cooperation(pair, confidence=confidence))
+        for item in evidence[:1]:
+            if item not in found.evidence:
+                found.evidence.append(item)
+
+    for event in events:
+        if event.status != "held":
+            continue
+        members = [p for p in event.participants if not _own_session(event, p, ctx)]
+        leads = [o for o in event.organizers if o in members] or members[:1]
+        # "two bilateral conferences": separate events, so their guests did not meet each other.
+        several = (event.name or "").lower().endswith(("conferences", "meetings", "visits", "forums"))
+        for pair in _pairs(leads if len(members) > SMALL_GROUP or several else [], members, star=several):
+            link(pair, event.evidence, 0.8)
+    for agreement in agreements:
+        for pair in _pairs([], agreement.parties):
+            link(pair, agreement.evidence, 0.85)
+    for operation in operations:
+        for pair in _pairs(operation.led_by, operation.participants):
+            link(pair, operation.evidence, 0.75)
+    _cue_sentences(ctx, link)
+    return list(links.values())
+
+
+def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
+    """Pairs from sentences that say two agencies work together."""
+    cues = phrase_regex(tuple(knowledge().patterns["cooperation_cues"]))
+    publisher = ctx.publisher()
+    for between in _BETWEEN.finditer(ctx.content):
+        start, end = ctx.sentence_span(between.start())
+        named = ctx.agencies_in(between.end(), end)
+        for a, b in combinations(named[:2], 2):
+            link(tuple(sorted((a, b))), [ctx.evidence(start, end)], 0.7)
+    done: set[int] = set()
+    for match in cues.finditer(ctx.content):
+        start, end = ctx.sentence_span(match.start())
+        if start in done:
+            continue  # the first cue of a sentence speaks for it
+        done.add(start)
+        after = ctx.agencies_in(match.end(), end)
+        if not after:
+            continue
+        before = ctx.agencies_in(start, match.start(), with_people=True)
+        subjects = before or [a for a in [ctx.speaker_agency(match.start())] if a] or publisher
+        evidence = [ctx.evidence(start, end)]
+        for subject in subjects[:2]:
+            for partner in after:
+                if partner != subject:
+                    link(tuple(sorted((subject, partner))), evidence, 0.7)

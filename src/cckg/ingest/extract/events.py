@@ -1,0 +1,285 @@
+"""Events: conferences, meetings, forums, workshops and visits, held or planned."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from spacy.tokens import Doc
+from text_to_num import alpha2digit, text2num
+
+from cckg.ingest.extract.context import Context, Sentence
+from cckg.ingest.extract.knowledge import knowledge
+from cckg.ingest.extract.nlp import has_phrase, longest, matchers, phrase
+from cckg.model import Event
+
+_MONTH_WORD = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
+_DURATION = re.compile(r"\b(\w+)-day\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+def _ordinal(token_text: str) -> int | None:
+    match = _ORDINAL.match(token_text)
+    if match:
+        return int(match.group(1))
+    words: dict[str, int] = knowledge().patterns["ordinal_words"]
+    if token_text.lower() in words:
+        return words[token_text.lower()]
+    match = _ORDINAL.match(alpha2digit(token_text, "en"))
+    return int(match.group(1)) if match else None
+
+
+def _number_word(word: str) -> int | None:
+    """3 from "3" or "three"."""
+    if word.isdigit():
+        return int(word)
+    try:
+        return int(text2num(word.lower(), "en"))
+    except ValueError:
+        return None
+
+
+@dataclass
+class _EventMention:
+    event: Event
+    sentence: Sentence
+    generic: bool
+    head_start: int  # character offsets of the head noun, the anchor for dates and places
+    head_end: int
+    next_in_series: bool
+
+
+def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
+    patterns = knowledge().patterns
+    stops = {w.lower() for w in patterns["event_name_stops"]}
+    generic = {w.lower() for w in patterns["generic_event_words"]}
+    exclusions = {w.lower() for w in patterns["event_exclusions"]}
+    next_words = {w.lower() for w in patterns["next_event_words"]}
+    weak = {w.lower() for w in patterns["weak_event_heads"]}
+    mentions = []
+    for match_id, start, end in sorted(longest(matchers().event_head(doc)), key=lambda m: m[1]):
+        kind = doc.vocab.strings[match_id]
+        head = doc[start:end]
+        if ctx.masked(head.start_char):
+            continue
+        left = _extend_left(doc, start, stops)
+        right = _extend_right(doc, end)
+        tokens = [t for t in doc[left:right] if not t.is_space]
+        name = phrase(tokens)
+        if (
+            name.lower() in exclusions
+            or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions
+        ):
+            continue
+        # "34th", or "Second" in a capitalised name; "first visit" numbers nothing.
+        ordinal = next(
+            (o for t in tokens if (o := _ordinal(t.text)) and (t.text[0].isdigit() or t.is_title)), None
+        )
+        words = [t.lower_ for t in tokens if not _ordinal(t.text)]
+        if head.text.lower() in weak and not ordinal and not any(t.is_title for t in tokens):
+            continue
+        previous = doc[left - 1].lower_ if left > 0 else ""
+        series = phrase([t for t in tokens if not _ordinal(t.text)]) if ordinal else None
+        event = Event(kind=kind, name=name, ordinal=ordinal, series=series)
+        mentions.append(
+            _EventMention(
+                event,
+                ctx.sentence(head.start_char),
+                all(w in generic for w in words) and not ordinal,
+                head.start_char,
+                head.end_char,
+                previous in next_words,
+            )
+        )
+    return mentions
+
+
+def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
+    """Walk left over the words of an event name; stop at determiners, verbs and punctuation.
+
+    Inside a capitalised name, "of", "and" and "for" are part of it ("Heads of Customs Meeting").
+    """
+    left = start
+    while left > 0:
+        token = doc[left - 1]
+        if token.is_space:
+            left -= 1
+            continue
+        lowered = token.lower_
+        inner = (
+            lowered in ("of", "and", "for", "on", "&", "-", "–", "'", "’", "'s", "’s")
+            and doc[left].is_title
+            and left >= 2
+            and (doc[left - 2].is_title or doc[left - 2].is_upper)
+        )
+        if not inner and ((token.is_punct and token.text != "&") or lowered in stops):
+            break
+        if token.like_num and not _ordinal(token.text):
+            break
+        left -= 1
+    while left < start and doc[left].is_space:
+        left += 1
+    return left
+
+
+def _extend_right(doc: Doc, end: int) -> int:
+    """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"."""
+    right = end
+    if (
+        right < len(doc) - 1
+        and doc[right].lower_ in ("on", "of", "for")
+        and doc[right + 1].is_title
+        and not _MONTH_WORD.fullmatch(doc[right + 1].text)
+    ):
+        right += 2
+        while right < len(doc) and (doc[right].is_title or doc[right].lower_ in ("and", "of", "&")):
+            right += 1
+        while doc[right - 1].lower_ in ("and", "of", "&"):
+            right -= 1
+    return right
+
+
+@cache
+def _norm(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", re.sub(r"[-–]", " ", (name or "").lower())).strip()
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    """Two mentions of one event: same ordinal, or one name the head or tail of the other."""
+    if a.kind != b.kind:
+        return False
+    if a.ordinal and b.ordinal:
+        return a.ordinal == b.ordinal
+    names_a = {_norm(a.name), _norm(a.series)} - {""}
+    names_b = {_norm(b.name), _norm(b.series)} - {""}
+    return any(_one_names_the_other(x, y) or _one_names_the_other(y, x) for x in names_a for y in names_b)
+
+
+@cache
+def _honorific_words() -> frozenset[str]:
+    return frozenset(_norm(h) for h in knowledge().honorifics)
+
+
+def _one_names_the_other(longer: str, shorter: str) -> bool:
+    """ "regional customs drug forum" and "drug forum"; "regional workshop on ipr" and "regional
+    workshop" (a headline's short form).  One-word names are too vague to tell."""
+    return longer == shorter or (
+        " " in shorter and (longer.endswith(" " + shorter) or longer.startswith(shorter + " "))
+    )
+
+
+def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
+    """A mention whose distinctive words all appear in an earlier event's name refers to it
+    ("the tripartite meeting", "Dr Lee's visit" after the visit was named)."""
+    words = {w.removesuffix("s") for w in _norm(mention.name).split()} - generic
+    earlier_words = {w.removesuffix("s") for w in _norm(earlier.name).split()}
+    return mention.kind == earlier.kind and words <= earlier_words
+
+
+def find_events(doc: Doc, ctx: Context) -> list[Event]:
+    patterns = knowledge().patterns
+    generic = {w.lower() for w in patterns["generic_event_words"]}
+    held_or_planned = patterns["held_cues"] + patterns["planned_cues"]
+    events: list[Event] = []
+    mentions = _event_mentions(doc, ctx)
+    for mention in mentions:
+        sent = mention.sentence
+        event = mention.event
+        planned = has_phrase(sent.text, patterns["planned_cues"])
+        same = next((e for e in reversed(events) if _same_event(e, event)), None)
+        if same is None and not event.ordinal and not mention.next_in_series:
+            ignore = generic | {w for name in ctx.people.officials for w in _norm(name).split()}
+            ignore |= _honorific_words()
+            same = next((e for e in reversed(events) if _refers_to(event, e, ignore)), None)
+        if mention.generic and event.ordinal and same is None:
+            earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
+            if earlier is not None:  # "the 21st meeting": the next of an earlier named series
+                event.name = f"{event.name.split()[0]} {earlier.series}" if event.name else earlier.series
+                event.series = earlier.series
+        if mention.generic and same is None:
+            earlier = next((e for e in reversed(events) if e.kind == event.kind), None)
+            if earlier is not None and (mention.next_in_series or (planned and earlier.status == "held")):
+                # "The next meeting will be held in Macao": the series' next event, planned.
+                event.name = earlier.series or earlier.name
+                event.series = earlier.series
+                event.ordinal = earlier.ordinal + 1 if earlier.ordinal else None
+                planned = True
+            elif earlier is not None:
+                same = earlier
+            elif event.kind != "visit" and not has_phrase(sent.text, held_or_planned):
+                continue
+            else:
+                event.name = " ".join(w for w in (event.name or "").split() if w.lower() != "the")
+        target = same or event
+        if same is not None and not mention.generic and len(event.name or "") > len(same.name or ""):
+            same.name = event.name  # the body names in full what the headline shortens
+        _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
+        if same is None:
+            events.append(event)
+    # An undated meeting the release reports on took place on the day it reports.
+    news = ctx.news_day()
+    for event in events:
+        if event.start is None and event.status == "held" and news is not None:
+            event.start = news.value
+            event.confidence = min(event.confidence, 0.6)
+    # Participation sentences with no event of their own add their agencies to the last event.
+    mentioned = {m.sentence.start_char for m in mentions}
+    for start, end in ctx.sentences_with(patterns["participation_cues"]):
+        before = [e for e in events if e.evidence and e.evidence[0].start < start]
+        if start in mentioned or not before:
+            continue
+        for agency in ctx.agencies_in(start, end, with_people=True):
+            if agency not in before[-1].participants:
+                before[-1].participants.append(agency)
+    # Delegation sentences with no event of their own add heads to the first held event.
+    held = [e for e in events if e.status == "held"]
+    for start, end in ctx.sentences_with(patterns["delegation_cues"]) if held else []:
+        main = held[0]
+        for person in ctx.people_in(start, end):
+            if person not in main.delegation_heads:
+                main.delegation_heads.append(person)
+        for agency in ctx.agencies_in(start, end, with_people=True):
+            if agency not in main.participants:
+                main.participants.append(agency)
+    return events
+
+
+def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
+    start, end = sent.start_char, sent.end_char
+    if first or event.start is None:
+        found = ctx.date_in(start, end, anchor)
+        if found:
+            event.start, event.end = found.value, found.end_value
+        if planned or (event.start and ctx.published and event.start[: len(ctx.published)] > ctx.published):
+            event.status = "planned"
+    days = _DURATION.search(ctx.content, max(start, anchor - 60), anchor)
+    if days and event.start and len(event.start) == 10 and event.end is None:
+        # "the three-day symposium" that opened on a known day ends two days later.
+        length = _number_word(days.group(1))
+        if length and 1 < length < 15:
+            event.end = (date.fromisoformat(event.start) + timedelta(days=length - 1)).isoformat()
+    if first or (event.city is None and event.country is None):
+        anchors = ("in", "at", "to") if event.kind == "visit" else ("in", "at")
+        city, country = ctx.place_in(start, end, prefer_after=anchors)
+        event.city = event.city or city
+        event.country = event.country or country
+    for agency in ctx.agencies_in(start, end, with_people=True):
+        if agency not in event.participants:
+            event.participants.append(agency)
+    patterns = knowledge().patterns
+    organisers = ctx.agencies_after_cue(start, end, tuple(patterns["organiser_cues_before"]))
+    organisers += ctx.agencies_before_cue(start, end, tuple(patterns["organiser_cues_after"]))
+    for agency in organisers:
+        if agency not in event.organizers:
+            event.organizers.append(agency)
+        if agency not in event.participants:
+            event.participants.append(agency)
+    for person in ctx.people_in(start, end):
+        if person not in event.delegation_heads:
+            event.delegation_heads.append(person)
+    event.evidence.append(ctx.evidence(start, end))

@@ -1,0 +1,218 @@
+"""Officials: named people with an honorific or a post title, the post they hold and its agency.
+
+Handles titles before or after the name ("The Commissioner of Customs and Excise, Ms Louise Ho";
+"Mr Timothy Tong, Commissioner of ..."; "KCS Commissioner Mr Ko"), and later short references
+("Commissioner Tong", "Mr Tong", "Ms Ho") resolved to the full person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc
+
+from cckg.ingest.extract.agencies import AgencyFinding
+from cckg.ingest.extract.knowledge import knowledge
+from cckg.ingest.extract.nlp import Mention, matchers, spans, within
+from cckg.model import Official
+
+_WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
+_PARTICLE = r"(?:bin|binti|van|von|de|da|der|del|al|el|la|le)"
+_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}(?=\s+[A-Z])))*(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
+_STOP_NAME = {"said", "says", "and", "the", "was", "has", "had", "who", "for", "with", "led", "met"}
+
+
+@dataclass
+class PeopleFinding:
+    officials: dict[str, Official] = field(default_factory=dict)  # full name -> official
+    mentions: list[Mention] = field(default_factory=list)  # key = full name
+
+    def in_span(self, start: int, end: int) -> list[str]:
+        return list(dict.fromkeys(m.key for m in within(self.mentions, start, end)))
+
+
+@cache
+def _honorific_re() -> re.Pattern[str]:
+    honorifics = sorted(knowledge().honorifics, key=len, reverse=True)
+    alternatives = "|".join(re.escape(h.rstrip(".")) + r"\.?" for h in honorifics)
+    return re.compile(rf"(?<![\w.])(?P<hon>{alternatives})\s+(?P<name>{_NAME})")
+
+
+def _clean_name(name: str, stops: list[tuple[int, int]], offset: int) -> str:
+    """Cut a name where a title or an agency mention begins inside it."""
+    cut = len(name)
+    for start, _ in stops:
+        if offset < start < offset + cut:
+            cut = start - offset
+    words = name[:cut].split()
+    while words and (words[-1].lower() in _STOP_NAME or words[-1] in ("The",)):
+        words.pop()
+    return " ".join(words)
+
+
+_TITLE_WORD = r"(?:&|[A-Z](?:\.[A-Z])+\.?|[A-Z][\w&'’/-]*)"
+_TITLE_TAIL = re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|and|of|for|the))*")
+_TITLE_NOTE = re.compile(r"\s*\([A-Z][^()]{1,40}\)")
+
+
+@dataclass
+class _Title:
+    start: int
+    end: int  # end of the title including an "of ..." tail
+    text: str
+    agency: str | None
+    head: str = ""  # the title without an "of <agency>" tail
+
+
+def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
+    """Post titles with their "of <agency>" tail: "Commissioner of Korea Customs Service"."""
+    kb = knowledge()
+    found = []
+    for mention in spans(doc, matchers().title):
+        end = mention.end
+        tail = _TITLE_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+            honorific = _honorific_re().search(text, mention.end, end)
+            if honorific:  # "... Department and Mr Ma Io-kun": the tail ends before the next person
+                end = mention.end + len(re.sub(r"(?:\s+and)?\s*$", "", text[mention.end : honorific.start()]))
+            while re.search(r"\s(?:and|the|of|for)$", text[mention.start : end]):
+                end = text.rfind(" ", 0, end)
+        note = _TITLE_NOTE.match(text, end)
+        if note and not re.fullmatch(r"\([A-Z&/.-]+\)", note.group(0).strip()):
+            end = note.end()
+        title_text = " ".join(text[mention.start : end].split())
+        inside = agencies.at(mention.start, end)
+        agency = inside[-1].key if inside else _agency_by_post(title_text, agencies, kb.agencies)
+        if agency is not None and agency not in agencies.agencies:
+            agencies.add(Mention(mention.start, end, agency, title_text, "post title"))
+        head = title_text.split(" of ")[0] if agency is not None else title_text
+        found.append(_Title(mention.start, end, title_text, agency, " ".join(head.split())))
+    return found
+
+
+@cache
+def _posts() -> list[tuple[str, str]]:
+    """(post title in lower case, agency key) for every gazetteer agency that lists its posts."""
+    return [(post.lower(), key) for key, agency in knowledge().agencies.items() for post in agency.posts]
+
+
+def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str | None:
+    """An agency the title names by its post ("Commissioner of Customs and Excise"): a post of an
+    agency in the release, else an agency name the "of ..." tail begins, else any gazetteer post."""
+    lowered = title.lower()
+    posts = [key for post, key in _posts() if lowered.startswith(post)]
+    mentioned = [key for key in posts if key in agencies.agencies]
+    if mentioned:
+        return str(mentioned[0])
+    match = re.search(r"\bof\s+(?:the\s+)?(.+)$", title)
+    if match and " " in match.group(1).strip():
+        tail = match.group(1).lower()
+        for key, agency in agencies.agencies.items():
+            if any(n.lower().startswith(tail) for n in (agency.name, *agency.aliases)):
+                return key
+    return str(posts[0]) if len(posts) == 1 else None
+
+
+def find_people(
+    doc: Doc, text: str, sentences: list[tuple[int, int]], agencies: AgencyFinding
+) -> PeopleFinding:
+    found = PeopleFinding()
+    titles = _titles(doc, text, agencies)
+    stops = [(t.start, t.end) for t in titles] + [(m.start, m.end) for m in agencies.mentions]
+    raw: list[tuple[int, int, str, str | None]] = []  # start, end, name, honorific
+    for match in _honorific_re().finditer(text):
+        name = _clean_name(match.group("name"), stops, match.start("name"))
+        if name:
+            start = match.start("name")
+            raw.append((match.start(), start + len(name), name, match.group("hon").rstrip(".")))
+    # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong",
+    # "the Commissioner Against Corruption, Chan Tsz King,".
+    for title in titles:
+        after = re.match(rf"\s+({_NAME})", text[title.end :]) or re.match(
+            rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[title.end :]
+        )
+        honorifics = {h.rstrip(".").lower() for h in knowledge().honorifics}
+        if after and after.group(1).split()[0].rstrip(".").lower() in honorifics:
+            continue  # "the Commissioner, Mr Woo": found by its honorific
+        if after and not any(s <= title.end + 1 <= e for s, e, _, _ in raw):
+            name = _clean_name(after.group(1), stops, title.end + after.start(1))
+            if name and not agencies.at(title.end, title.end + after.end()):
+                start = title.end + after.start(1)
+                raw.append((start, start + len(name), name, None))
+    raw.sort()
+
+    def sentence_of(offset: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in sentences if s <= offset < e), (offset, offset))
+
+    def title_for(start: int, end: int) -> _Title | None:
+        before = [t for t in titles if 0 <= start - t.end <= 3 or _gap_is_acronym(text[t.end : start])]
+        if before:
+            return before[-1]
+        after = [
+            t for t in titles if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,") in ("", "the")
+        ]
+        return after[0] if after else None
+
+    for start, end, name, honorific in raw:
+        name = re.sub(r"['’]s$", "", name)
+        tokens = name.split()
+        full = _resolve_short(tokens, found)
+        if full is None and len(tokens) == 1:
+            if honorific is None:
+                continue  # "Commissioner Tong" with no earlier full name: too weak
+            full = name
+        key = full or name
+        official = found.officials.get(key)
+        if official is None:
+            official = Official(name=key, honorific=honorific, confidence=0.9)
+            found.officials[key] = official
+        elif honorific and not official.honorific:
+            official.honorific = honorific
+        title = title_for(start, end)
+        if title and (official.title is None or len(title.text) > len(official.title)):
+            official.title = title.text
+            official.post = title.head
+            if title.agency:
+                official.agency = title.agency
+        if title is None and start > 0:
+            # "KCS Commissioner Mr Ko": the agency right before an honorific.
+            near = [m for m in agencies.mentions if 0 <= start - m.end <= 16]
+            if near and official.agency is None:
+                official.agency = near[-1].key
+        found.mentions.append(Mention(start, end, key, text[start:end]))
+    # Agency still unknown: "of the X" after the name, else the nearest agency in the sentence.
+    for mention in found.mentions:
+        official = found.officials[mention.key]
+        if official.agency is not None:
+            continue
+        s, e = sentence_of(mention.start)
+        of = re.match(r"\s*(?:,\s*)?of\s+(?:the\s+)?", text[mention.end : e])
+        candidates = agencies.at(s, e)
+        if of:
+            after = [m for m in candidates if m.start == mention.end + of.end()]
+            if after:
+                official.agency = after[0].key
+                continue
+        if candidates:
+            official.agency = min(candidates, key=lambda m: abs(m.start - mention.start)).key
+        elif agencies.mentions:  # nobody else named nearby: the agency the release comes from
+            official.agency = agencies.mentions[0].key
+    return found
+
+
+def _gap_is_acronym(gap: str) -> bool:
+    return bool(re.fullmatch(r"\s*\([A-Z][A-Za-z&/.-]{1,11}\)\s*,?\s*", gap)) or gap.strip() == ","
+
+
+def _resolve_short(tokens: list[str], found: PeopleFinding) -> str | None:
+    """A known full name that a shorter reference ("Mr Lau", "Dato' Sri Mohd Rizal") points to."""
+    wanted = set(tokens)
+    matches = [
+        name
+        for name in found.officials
+        if len(name.split()) > len(tokens) and wanted <= set(name.replace("-", " - ").split())
+    ]
+    return matches[-1] if matches else None

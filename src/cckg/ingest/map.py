@@ -1,0 +1,310 @@
+"""Map the facts of one release to RDF: the triples of the release's named graph.
+
+The model is documented in docs/data-model.md.  No blank nodes are produced, so mapping the same
+facts twice gives the same triples (ingest is idempotent).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from cckg import __version__
+from cckg.identity import (
+    AGENCY_KIND,
+    AGREEMENT_KIND,
+    CRIME,
+    ID,
+    agency_iri,
+    city_iri,
+    country_iri,
+    event_iri,
+    evidence_iri,
+    fact_iri,
+    person_iri,
+    post_iri,
+    release_iri,
+    series_iri,
+    slug,
+)
+from cckg.model import Evidence, ReleaseFacts
+
+CCKG = Namespace("https://w3id.org/cckg/ns#")
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+VOCABULARY_GRAPH = URIRef("https://w3id.org/cckg/graph/vocabulary")
+SOFTWARE = ID[f"software/cckg/{__version__}"]
+
+EVENT_CLASSES = {
+    "conference": CCKG.Conference,
+    "meeting": CCKG.Meeting,
+    "visit": CCKG.Visit,
+    "signing": CCKG.Signing,
+    "forum": CCKG.Forum,
+    "workshop": CCKG.Workshop,
+}
+
+PREFIXES = {
+    "cckg": CCKG,
+    "schema": SCHEMA,
+    "org": ORG,
+    "oa": OA,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "id": ID,
+    "crime": CRIME,
+}
+
+
+def date_literal(value: str) -> Literal:
+    """A date keeping its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value), XSD.string)
+    return Literal(value, datatype=datatype)
+
+
+def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) -> Graph:
+    """All triples of the named graph of ``facts``' release."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    release = release_iri(facts.id)
+    run = ID[f"run/{slug(facts.id)}/{(facts.content_hash or '').removeprefix('sha256:')[:12]}-{__version__}"]
+    add = graph.add
+
+    add((release, RDF.type, CCKG.Release))
+    add((release, DCTERMS.identifier, Literal(facts.id)))
+    add((release, DCTERMS.source, Literal(facts.source)))
+    add((release, DCTERMS.language, Literal(facts.language)))
+    if facts.title:
+        add((release, DCTERMS.title, Literal(facts.title)))
+    if facts.published:
+        add((release, DCTERMS.issued, date_literal(facts.published)))
+    if facts.url:
+        add((release, SCHEMA.url, URIRef(facts.url)))
+    if facts.content_hash:
+        add((release, CCKG.contentHash, Literal(facts.content_hash)))
+    for notation in facts.crime_types:
+        add((release, DCTERMS.subject, CRIME[notation]))
+
+    add((run, RDF.type, CCKG.ExtractionRun))
+    add((run, PROV.used, release))
+    add((run, PROV.wasAssociatedWith, SOFTWARE))
+    add((run, PROV.endedAtTime, Literal((generated_at or datetime.now(UTC)).replace(microsecond=0))))
+    add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
+    add((SOFTWARE, RDFS.label, Literal(f"cckg {__version__}")))
+    add((SOFTWARE, SCHEMA.softwareVersion, Literal(__version__)))
+
+    def evidence(node: URIRef, items: list[Evidence], confidence: float) -> None:
+        for item in items:
+            target = evidence_iri(facts.id, item.start, item.end)
+            quote, position = URIRef(f"{target}/quote"), URIRef(f"{target}/position")
+            add((node, CCKG.evidence, target))
+            add((target, RDF.type, OA.SpecificResource))
+            add((target, OA.hasSource, release))
+            add((target, OA.hasSelector, quote))
+            add((target, OA.hasSelector, position))
+            add((quote, RDF.type, OA.TextQuoteSelector))
+            add((quote, OA.exact, Literal(item.quote)))
+            add((position, RDF.type, OA.TextPositionSelector))
+            add((position, OA.start, Literal(item.start)))
+            add((position, OA.end, Literal(item.end)))
+        add((node, CCKG.confidence, Literal(str(round(confidence, 2)), datatype=XSD.decimal)))
+        add((node, PROV.wasGeneratedBy, run))
+
+    # Agencies -------------------------------------------------------------------------------
+    agency_keys: dict[str, str] = {}
+    for agency in facts.agencies:
+        key = agency.key or slug(agency.name)
+        for name in (agency.name, *agency.aliases, *agency.acronyms):
+            agency_keys.setdefault(name, key)
+        node = agency_iri(key)
+        add((node, RDF.type, CCKG.Agency))
+        add((node, SKOS.prefLabel, Literal(agency.name)))
+        for alias in agency.aliases:
+            add((node, SKOS.altLabel, Literal(alias)))
+        for acronym in agency.acronyms:
+            add((node, CCKG.acronym, Literal(acronym)))
+        if agency.country:
+            add((node, SCHEMA.addressCountry, Literal(agency.country)))
+        add((node, CCKG.agencyKind, AGENCY_KIND[agency.kind]))
+        if agency.wikidata:
+            add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+        add((release, SCHEMA.mentions, node))
+        for surface, reason, where in agency.resolutions:
+            # Identity is decided, not assumed: each other name the release uses, and why.
+            resolution = ID[f"resolution/{slug(facts.id)}/{slug(key)}/{slug(surface)}"]
+            add((resolution, RDF.type, CCKG.NameResolution))
+            add((resolution, CCKG.surfaceForm, Literal(surface)))
+            add((resolution, CCKG.resolvedTo, node))
+            add((resolution, CCKG.reason, Literal(reason)))
+            evidence(resolution, [where], agency.confidence)
+
+    def agency_node(name: str) -> URIRef:
+        return agency_iri(agency_keys.get(name) or slug(name))
+
+    # People and the posts they hold at the release date ----------------------------------------
+    person_nodes: dict[str, URIRef] = {}
+    for official in facts.officials:
+        agency_key = agency_keys.get(official.agency or "")
+        person = person_iri(official.name, agency_key)
+        person_nodes[official.name] = person
+        add((person, RDF.type, SCHEMA.Person))
+        add((person, SCHEMA.name, Literal(official.name)))
+        if official.honorific:
+            add((person, SCHEMA.honorificPrefix, Literal(official.honorific)))
+        add((release, SCHEMA.mentions, person))
+        if agency_key:
+            add((person, ORG.memberOf, agency_iri(agency_key)))
+        if official.title:
+            post = post_iri(agency_key, official.post or official.title)
+            add((post, RDF.type, ORG.Post))
+            add((post, RDFS.label, Literal(official.post or official.title)))
+            if agency_key:
+                add((post, ORG.postIn, agency_iri(agency_key)))
+            add((person, ORG.holds, post))
+            membership = fact_iri("membership", person, post, facts.published)
+            add((membership, RDF.type, ORG.Membership))
+            add((membership, ORG.member, person))
+            if agency_key:
+                add((membership, ORG.organization, agency_iri(agency_key)))
+            add((membership, CCKG.post, post))
+            add((membership, RDFS.label, Literal(f"{official.name}, {official.title}")))
+            if facts.published:
+                add((membership, CCKG.attestedOn, date_literal(facts.published)))
+            evidence(membership, official.evidence, official.confidence)
+
+    def person_node(name: str) -> URIRef:
+        return person_nodes.get(name) or person_iri(name, None)
+
+    def place(node: URIRef, city: str | None, country: str | None) -> None:
+        from cckg.ingest.extract.knowledge import knowledge
+
+        if city:
+            known = knowledge().cities.get(city)
+            place_node = (
+                city_iri(known.geonameid) if known else ID[f"place/{slug(country or 'xx')}/{slug(city)}"]
+            )
+            add((place_node, RDF.type, SCHEMA.City))
+            add((place_node, SCHEMA.name, Literal(city)))
+            if country or known:
+                add((place_node, SCHEMA.addressCountry, Literal(country or known.country)))  # type: ignore[union-attr]
+        elif country:
+            place_node = country_iri(country)
+            add((place_node, RDF.type, SCHEMA.Country))
+            add((place_node, SCHEMA.name, Literal(knowledge().country_name(country))))
+            add((place_node, SCHEMA.addressCountry, Literal(country)))
+        else:
+            return
+        add((node, SCHEMA.location, place_node))
+
+    # Events ------------------------------------------------------------------------------------
+    for event in facts.events:
+        keys = [agency_keys.get(p) or slug(p) for p in event.participants]
+        series = series_iri(event.series, keys) if event.series and event.ordinal is not None else None
+        node = event_iri(
+            event.kind, event.name, event.ordinal, event.series if series else None, event.start, keys
+        )
+        add((node, RDF.type, EVENT_CLASSES.get(event.kind, CCKG.Event)))
+        if event.name:
+            add((node, SCHEMA.name, Literal(event.name)))
+        if event.ordinal is not None:
+            add((node, CCKG.ordinal, Literal(event.ordinal)))
+        if event.start:
+            add((node, SCHEMA.startDate, date_literal(event.start)))
+        if event.end:
+            add((node, SCHEMA.endDate, date_literal(event.end)))
+        add((node, CCKG.status, CCKG.Planned if event.status == "planned" else CCKG.Held))
+        place(node, event.city, event.country)
+        for participant in event.participants:
+            add((node, CCKG.participant, agency_node(participant)))
+        for organizer in event.organizers:
+            add((node, SCHEMA.organizer, agency_node(organizer)))
+        for head in event.delegation_heads:
+            add((node, CCKG.delegationHead, person_node(head)))
+        if series is not None:
+            add((node, SCHEMA.superEvent, series))
+            add((series, RDF.type, CCKG.EventSeries))
+            add((series, SCHEMA.name, Literal(event.series)))
+            for participant in event.participants:
+                add((series, CCKG.participant, agency_node(participant)))
+        evidence(node, event.evidence, event.confidence)
+
+    # Agreements, operations, seizures ---------------------------------------------------------
+    for agreement in facts.agreements:
+        node = fact_iri(
+            "agreement",
+            agreement.kind,
+            agreement.name,
+            agreement.date,
+            *sorted(agency_keys.get(p, p) for p in agreement.parties),
+        )
+        add((node, RDF.type, CCKG.Agreement))
+        add((node, SCHEMA.name, Literal(agreement.name)))
+        add((node, CCKG.agreementKind, AGREEMENT_KIND[agreement.kind]))
+        if agreement.date:
+            add((node, DCTERMS.date, date_literal(agreement.date)))
+        for party in agreement.parties:
+            add((node, CCKG.party, agency_node(party)))
+        for signatory in agreement.signatories:
+            add((node, CCKG.signatory, person_node(signatory)))
+        for topic in agreement.topics:
+            add((node, DCTERMS.subject, CRIME[topic]))
+        evidence(node, agreement.evidence, agreement.confidence)
+
+    for operation in facts.operations:
+        node = fact_iri("operation", operation.name, operation.start)
+        add((node, RDF.type, CCKG.JointOperation))
+        add((node, SCHEMA.name, Literal(operation.name)))
+        if operation.start:
+            add((node, SCHEMA.startDate, date_literal(operation.start)))
+        if operation.end:
+            add((node, SCHEMA.endDate, date_literal(operation.end)))
+        for lead in operation.led_by:
+            add((node, CCKG.ledBy, agency_node(lead)))
+        for participant in operation.participants:
+            add((node, CCKG.participant, agency_node(participant)))
+        for crime in operation.crime_types:
+            add((node, DCTERMS.subject, CRIME[crime]))
+        evidence(node, operation.evidence, operation.confidence)
+
+    for seizure in facts.seizures:
+        first = seizure.evidence[0].start if seizure.evidence else 0
+        node = fact_iri("seizure", facts.id, seizure.goods, seizure.quantity, seizure.unit, first)
+        add((node, RDF.type, CCKG.Seizure))
+        add((node, CCKG.goods, Literal(seizure.goods)))
+        add((node, CCKG.quantity, Literal(str(seizure.quantity).removesuffix(".0"), datatype=XSD.decimal)))
+        add((node, CCKG.unit, Literal(seizure.unit)))
+        if seizure.qualifier:
+            add((node, CCKG.qualifier, Literal(seizure.qualifier)))
+        if seizure.date:
+            add((node, DCTERMS.date, date_literal(seizure.date)))
+        place(node, seizure.city, seizure.country)
+        for crime in seizure.crime_types:
+            add((node, DCTERMS.subject, CRIME[crime]))
+        evidence(node, seizure.evidence, seizure.confidence)
+
+    # Cooperation ------------------------------------------------------------------------------
+    for link in facts.cooperation:
+        a, b = (agency_node(name) for name in link.agencies)
+        node = fact_iri("cooperation", facts.id, *sorted((a, b)))
+        add((node, RDF.type, CCKG.Cooperation))
+        add((node, CCKG.partner, a))
+        add((node, CCKG.partner, b))
+        add((a, CCKG.cooperatesWith, b))
+        add((b, CCKG.cooperatesWith, a))
+        evidence(node, link.evidence, link.confidence)
+    return graph
+
+
+def vocabulary_graph() -> Graph:
+    """The ontology and its concept schemes, as loaded into :data:`VOCABULARY_GRAPH`."""
+    from cckg import resources
+
+    graph = Graph()
+    for path in resources.ontology_files():
+        graph.parse(path, format="turtle")
+    return graph

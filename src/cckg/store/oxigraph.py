@@ -1,0 +1,131 @@
+"""The embedded store: Oxigraph on disk (or in memory), and pyoxigraph terms as rdflib terms."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from cckg.store.base import (
+    PREFIXES,
+    XSD_STRING,
+    QueryResult,
+    QuerySyntaxError,
+    SelectResult,
+    Store,
+    StoreError,
+    _one_line,
+)
+
+#: Serialisation formats of :meth:`Store.dump`: name -> (pyoxigraph format, holds named graphs).
+DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    "nquads": (ox.RdfFormat.N_QUADS, True),
+    "trig": (ox.RdfFormat.TRIG, True),
+    "turtle": (ox.RdfFormat.TURTLE, False),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, False),
+    "rdfxml": (ox.RdfFormat.RDF_XML, False),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
+}
+
+
+def from_ox(term: Any) -> Node:
+    """An rdflib term for a pyoxigraph term (plain literals stay plain, without ``xsd:string``)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+class OxigraphStore(Store):
+    """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._store: ox.Store | None = ox.Store()
+            elif read_only:
+                if not self.path.is_dir():
+                    raise StoreError(f"store {self.path} does not exist (run `cckg ingest` first)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self._store = ox.Store(str(self.path))
+        except OSError as error:
+            raise StoreError(f"store {self.path}: cannot open ({_one_line(error)})") from None
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("store is closed")
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None and self.path is not None and not self.read_only:
+            self._store.flush()
+        self._store = None
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            result = self.oxigraph.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QuerySyntaxError(_one_line(error)) from None
+        except OSError as error:
+            raise StoreError(f"query failed: {_one_line(error)}") from None
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = [
+                {n: from_ox(t) for n, t in zip(variables, solution, strict=True) if t is not None}
+                for solution in result
+            ]
+            return SelectResult(variables, rows)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        graph = rdflib.Graph()
+        for triple in result:
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return graph
+
+    def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        try:
+            self.oxigraph.update(sparql)
+        except SyntaxError as error:
+            raise QuerySyntaxError(_one_line(error)) from None
+        except OSError as error:
+            raise StoreError(f"update failed: {_one_line(error)}") from None
+
+    def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
+        return dump_dataset(self.oxigraph, format, graph)
+
+
+def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None) -> bytes:
+    """Serialise one graph of a pyoxigraph dataset, or all of it (see :meth:`Store.dump`)."""
+    if format not in DUMP_FORMATS:
+        raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
+    rdf_format, has_graphs = DUMP_FORMATS[format]
+    # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
+    prefixes = prefixes if format in ("turtle", "trig") else None
+    if graph is not None:
+        named = ox.NamedNode(str(graph))
+        return dataset.dump(format=rdf_format, from_graph=named, prefixes=prefixes) or b""
+    if has_graphs:
+        return dataset.dump(format=rdf_format, prefixes=prefixes) or b""
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    union = dataset.query(everything, use_default_graph_as_union=True)
+    assert isinstance(union, ox.QueryTriples)
+    return union.serialize(format=rdf_format) or b""

@@ -1,0 +1,241 @@
+"""A remote store: any SPARQL 1.1 server, over the SPARQL 1.1 Protocol and Graph Store Protocol.
+
+``--store URL`` names the server.  A plain ``http(s)://`` URL is an Oxigraph server (``oxigraph
+serve``); a ``KIND+`` prefix picks another server's endpoint layout under the URL given:
+
+=============================================  ===============  ================  ======================
+store                                          query            update            graph store (reads)
+=============================================  ===============  ================  ======================
+``http://host:7878`` (``oxigraph+http://``)    ``/query``       ``/update``       ``/store``
+``fuseki+http://host:3030/DATASET``            ``/query``       ``/update``       ``/data``
+``graphdb+http://host:7200/repositories/ID``   (the URL)        ``/statements``   ``/rdf-graphs/service``
+``virtuoso+http://host:8890``                  ``/sparql``      ``/sparql``       ``/sparql-graph-crud``
+``sparql+http://host/ENDPOINT``                (the URL)        (the URL)         none (CONSTRUCT)
+=============================================  ===============  ================  ======================
+
+cckg's queries expect the default graph to be the union of all named graphs.  Oxigraph is asked
+for that per query (``union-default-graph``); GraphDB and Virtuoso do it by default; Fuseki needs
+``tdb2:unionDefaultGraph true`` in the dataset's configuration.  ``user:password@`` in the URL is
+sent as HTTP Basic authentication.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from cckg.store.base import (
+    XSD_STRING,
+    QueryResult,
+    QuerySyntaxError,
+    SelectResult,
+    Store,
+    StoreError,
+    sparql_term,
+)
+from cckg.store.oxigraph import dump_dataset, from_ox
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+QUERY_ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8"
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class ServerLayout:
+    """Where a kind of server keeps its endpoints, as paths under the store URL."""
+
+    query: str
+    update: str
+    graph_store: str | None
+    union_params: tuple[tuple[str, str], ...] = ()  # query parameters asking for the union graph
+
+
+SERVER_LAYOUTS: dict[str, ServerLayout] = {
+    "oxigraph": ServerLayout("/query", "/update", "/store", (("union-default-graph", ""),)),
+    "fuseki": ServerLayout("/query", "/update", "/data"),
+    "graphdb": ServerLayout("", "/statements", "/rdf-graphs/service"),
+    "virtuoso": ServerLayout("/sparql", "/sparql", "/sparql-graph-crud"),
+    "sparql": ServerLayout("", "", None),
+}
+
+_REMOTE = re.compile(r"^(?:(?P<kind>[a-z]+)\+)?(?P<url>https?://\S+)$", re.IGNORECASE)
+
+
+def is_remote(location: str) -> bool:
+    """Whether ``location`` names a SPARQL server (``http(s)://`` or ``KIND+http(s)://``)."""
+    return _REMOTE.match(location) is not None
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """``url`` without ``user:password@``, and the Basic ``Authorization`` header value for it."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, None
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
+
+
+def _json_term(value: dict[str, Any]) -> Node:
+    """An rdflib term from a SPARQL 1.1 Query Results JSON term (plain literals stay plain)."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype and datatype != XSD_STRING:
+        return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"])
+
+
+def parse_results_json(data: bytes) -> SelectResult | bool:
+    """SELECT rows or an ASK boolean from SPARQL 1.1 Query Results JSON."""
+    document = json.loads(data)
+    if "boolean" in document:
+        return bool(document["boolean"])
+    variables = list(document.get("head", {}).get("vars", []))
+    rows = [
+        {name: _json_term(term) for name, term in binding.items()}
+        for binding in document.get("results", {}).get("bindings", [])
+    ]
+    return SelectResult(variables, rows)
+
+
+def parse_triples(data: bytes, media_type: str) -> rdflib.Graph:
+    """An rdflib graph from an RDF document of ``media_type`` (N-Triples, Turtle, ...)."""
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    if rdf_format is None:
+        raise StoreError(f"unexpected response type {media_type!r}")
+    graph = rdflib.Graph()
+    for triple in ox.parse(data, format=rdf_format):
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    return graph
+
+
+class SparqlStore(Store):
+    """A SPARQL 1.1 server: queries and updates (Protocol), graph reads (Graph Store Protocol)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        kind: str = "oxigraph",
+        read_only: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        if kind not in SERVER_LAYOUTS:
+            kinds = ", ".join(SERVER_LAYOUTS)
+            raise StoreError(f"store {url}: unknown server kind {kind!r} (one of {kinds})")
+        layout = SERVER_LAYOUTS[kind]
+        base, self._authorization = _split_credentials(url.rstrip("/"))
+        self.url, self.kind, self.read_only, self.timeout = base, kind, read_only, timeout
+        self.query_url = base + layout.query
+        self.update_url = base + layout.update
+        self.graph_store_url = base + layout.graph_store if layout.graph_store is not None else None
+        self._union_params = layout.union_params
+
+    @classmethod
+    def from_location(cls, location: str, *, read_only: bool = False) -> SparqlStore:
+        """A store from ``http://...`` (Oxigraph) or ``KIND+http://...`` (see the module docs)."""
+        match = _REMOTE.match(location)
+        if match is None:
+            raise StoreError(f"store {location}: not an http(s) URL")
+        return cls(match["url"], kind=(match["kind"] or "oxigraph").lower(), read_only=read_only)
+
+    # -- HTTP --
+
+    def _request(
+        self, url: str, *, body: bytes | None = None, content_type: str | None = None, accept: str = "*/*"
+    ) -> tuple[bytes, str]:
+        """Send one request; return the response body and its media type."""
+        headers = {"Accept": accept, "User-Agent": "cckg"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if self._authorization:
+            headers["Authorization"] = self._authorization
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body else "GET")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                media_type = response.headers.get_content_type()
+                return response.read(), media_type
+        except urllib.error.HTTPError as error:
+            detail = _one_line(error.read().decode("utf-8", "replace")) or error.reason
+            if error.code == 400:
+                raise QuerySyntaxError(detail) from None
+            raise StoreError(f"store {self.url}: HTTP {error.code} from {url}: {detail}") from None
+        except urllib.error.URLError as error:
+            raise StoreError(f"store {self.url}: cannot connect ({_one_line(str(error.reason))})") from None
+        except TimeoutError:
+            raise StoreError(f"store {self.url}: no answer within {self.timeout:g} s") from None
+
+    def _with_params(self, url: str, params: tuple[tuple[str, str], ...]) -> str:
+        if not params:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}"
+
+    # -- the Store interface --
+
+    def query(self, sparql: str) -> QueryResult:
+        url = self._with_params(self.query_url, self._union_params)
+        body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
+        data, media_type = self._request(
+            url, body=body, content_type="application/x-www-form-urlencoded", accept=QUERY_ACCEPT
+        )
+        if media_type in (RESULTS_JSON, "application/json"):
+            return parse_results_json(data)
+        return parse_triples(data, media_type)
+
+    def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.url} is open read-only")
+        self._request(self.update_url, body=sparql.encode("utf-8"), content_type="application/sparql-update")
+
+    def graph_ntriples(self, graph: URIRef) -> tuple[bytes, str]:
+        """One named graph as an RDF document (Graph Store Protocol GET, else a CONSTRUCT query)."""
+        if self.graph_store_url is not None:
+            url = self._with_params(self.graph_store_url, (("graph", str(graph)),))
+            try:
+                return self._request(url, accept=f"{N_TRIPLES}, text/turtle;q=0.8")
+            except StoreError as error:
+                if "HTTP 404" in str(error):
+                    return b"", N_TRIPLES
+                raise
+        construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}"
+        body = urllib.parse.urlencode({"query": construct}).encode("utf-8")
+        return self._request(
+            self.query_url, body=body, content_type="application/x-www-form-urlencoded", accept=N_TRIPLES
+        )
+
+    def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
+        dataset = ox.Store()
+        for name in [graph] if graph is not None else self.graph_names():
+            data, media_type = self.graph_ntriples(name)
+            rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
+            if data:
+                dataset.load(data, format=rdf_format, to_graph=ox.NamedNode(str(name)))
+        return dump_dataset(dataset, format, graph)
+
+    def __repr__(self) -> str:
+        return f"SparqlStore({self.url!r}, kind={self.kind!r})"

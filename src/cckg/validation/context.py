@@ -1,0 +1,155 @@
+"""What the store knows about new data: the context new data is validated with, and the labels and
+evidence a report shows, read with queries whose cost follows the new data, not the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import rdflib
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node, URIRef
+
+from cckg.store import Store, sparql_term
+from cckg.validation.report import LABELS
+
+CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
+OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+SCHEMA = rdflib.Namespace("http://schema.org/")
+
+#: What :func:`store_context` loads about each IRI the new data mentions: its types (for sh:class),
+#: its labels and identifiers (for the report), and what the shapes' SPARQL rules read about
+#: other nodes (owl:sameAs and skos:prefLabel of cooperation partners, org:postIn of a post,
+#: dcterms:issued of a release that evidence quotes).
+CONTEXT_PREDICATES = (
+    RDF.type,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    CCKG.acronym,
+    SCHEMA.name,
+    RDFS.label,
+    DCTERMS.title,
+    DCTERMS.identifier,
+    DCTERMS.source,
+    DCTERMS.issued,
+    OWL.sameAs,
+    ORG.postIn,
+)
+#: ... and, for each event series the new data mentions, the ordinal and start date of its events
+#: (cckgsh:SeriesOrdinalOrder compares the events of a series).
+SERIES_PREDICATES = (SCHEMA.superEvent, CCKG.ordinal, SCHEMA.startDate)
+_BATCH = 200  # IRIs per context query
+
+
+def _not_in(variable: str, graphs: Sequence[URIRef]) -> str:
+    if not graphs:
+        return ""
+    return f"FILTER ({variable} NOT IN ({', '.join(sparql_term(g) for g in graphs)}))"
+
+
+def load_store(store: Store, skip: Sequence[URIRef] = ()) -> rdflib.Graph:
+    """The union of the store's named graphs, except ``skip`` (the vocabulary graph)."""
+    sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_not_in('?g', skip)} }}"
+    result = store.query(sparql)
+    assert isinstance(result, rdflib.Graph)
+    return result
+
+
+def mentioned_iris(data: rdflib.Graph) -> set[URIRef]:
+    """The IRIs ``data`` uses as subjects or objects."""
+    return {t for s, _, o in data for t in (s, o) if isinstance(t, URIRef)}
+
+
+def release_iris(data: rdflib.Graph) -> set[URIRef]:
+    """The releases described in ``data``; each names the graph it would replace in the store."""
+    return {s for s in data.subjects(RDF.type, CCKG.Release) if isinstance(s, URIRef)}
+
+
+def store_context(store: Store, data: rdflib.Graph, skip: Sequence[URIRef] = ()) -> rdflib.Graph:
+    """What the store knows that the shapes need about the IRIs ``data`` mentions.
+
+    Each mentioned IRI is read as one release graph that types it describes it (the mapping writes
+    an agency, a person, a post or a place the same way in every release that mentions it): the
+    values of :data:`CONTEXT_PREDICATES` there.  Each event series mentioned brings the
+    :data:`SERIES_PREDICATES` of its events.  Graphs in ``skip`` are left out (the vocabulary
+    graph, and the graph that ``data`` would replace).  Every pattern starts from a constant IRI
+    and a node's graph is found with ``LIMIT 1``, so the queries read a few index entries per IRI,
+    however many releases the store holds and however many of them mention the IRI.
+    """
+    context = rdflib.Graph()
+    series = sorted({o for o in data.objects(None, SCHEMA.superEvent) if isinstance(o, URIRef)})
+    for batch in _batches(sorted(mentioned_iris(data))):
+        context += _construct(store, _describe_query(batch, skip))
+    for batch in _batches(series):
+        context += _construct(store, _series_query(batch, skip))
+    return context
+
+
+def _batches(items: list[URIRef]) -> Iterator[list[URIRef]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]
+
+
+def _union(nodes: Sequence[URIRef], branch: Callable[[str], str]) -> str:
+    """One UNION branch per node, the node written in as a constant (with VALUES instead, the
+    query planner may read a pattern over the whole store and join afterwards)."""
+    return " UNION ".join(f"{{ {branch(sparql_term(node))} }}" for node in nodes)
+
+
+def _describe_query(nodes: Sequence[URIRef], skip: Sequence[URIRef]) -> str:
+    """The :data:`CONTEXT_PREDICATES` of ``nodes``, each in one graph (not in ``skip``) typing it."""
+
+    typed = sparql_term(RDF.type)
+
+    def branch(node: str) -> str:
+        graph = f"SELECT ?g WHERE {{ GRAPH ?g {{ {node} {typed} ?type }} {_not_in('?g', skip)} }} LIMIT 1"
+        return f"{{ {graph} }} GRAPH ?g {{ {node} ?p ?o }} BIND ({node} AS ?s)"
+
+    predicates = " ".join(sparql_term(p) for p in CONTEXT_PREDICATES)
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_union(nodes, branch)} VALUES ?p {{ {predicates} }} }}"
+
+
+def _series_query(series: Sequence[URIRef], skip: Sequence[URIRef]) -> str:
+    """The events of the series ``series`` (graphs in ``skip`` left out), ordinals and start dates."""
+    super_event, ordinal, start = (sparql_term(p) for p in SERIES_PREDICATES)
+
+    def branch(node: str) -> str:
+        pattern = f"?s {super_event} {node} ; {ordinal} ?ordinal ; {start} ?start"
+        return f"GRAPH ?g {{ {pattern} }} {_not_in('?g', skip)} BIND ({node} AS ?series)"
+
+    template = f"?s {super_event} ?series ; {ordinal} ?ordinal ; {start} ?start"
+    return f"CONSTRUCT {{ {template} }} WHERE {{ {_union(series, branch)} }}"
+
+
+def _construct(store: Store, sparql: str) -> rdflib.Graph:
+    result = store.query(sparql)
+    assert isinstance(result, rdflib.Graph)
+    return result
+
+
+def _report_lookup(store: Store, nodes: set[Node], ontology: rdflib.Graph) -> rdflib.Graph:
+    """The labels and evidence of ``nodes``, from the store (what the report shows about them)."""
+    graph = rdflib.Graph()
+    graph += ontology
+    evidence_of = sparql_term(CCKG.evidence)
+    steps: tuple[tuple[str | None, Sequence[URIRef] | None], ...] = (
+        (None, [*LABELS, CCKG.evidence]),  # the nodes' labels and evidence
+        (evidence_of, None),  # the evidence resources
+        (f"{evidence_of}/{sparql_term(OA.hasSelector)}", None),  # their selectors
+        (f"{evidence_of}/{sparql_term(OA.hasSource)}", [DCTERMS.identifier, DCTERMS.source]),  # releases
+    )
+    for batch in _batches(sorted(n for n in nodes if isinstance(n, URIRef))):
+        for path, predicates in steps:
+            graph += _construct(store, _reached_query(batch, path, predicates))
+    return graph
+
+
+def _reached_query(nodes: Sequence[URIRef], path: str | None, predicates: Sequence[URIRef] | None) -> str:
+    """The triples of the nodes that ``path`` reaches from ``nodes`` (``nodes`` themselves without
+    a path), only with ``predicates`` when given."""
+
+    def branch(node: str) -> str:
+        return f"{node} {path} ?s . ?s ?p ?o ." if path else f"{node} ?p ?o . BIND ({node} AS ?s)"
+
+    only = f"VALUES ?p {{ {' '.join(sparql_term(p) for p in predicates)} }}" if predicates else ""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_union(nodes, branch)} {only} }}"

@@ -1,0 +1,63 @@
+"""RDF files to validate: their format from the extension (or ``--input-format``), read as one graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import rdflib
+
+#: RDF formats by file extension (rdflib parser names); ``--input-format`` takes the same names.
+FORMATS_BY_SUFFIX = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+INPUT_FORMATS = sorted(set(FORMATS_BY_SUFFIX.values()))
+QUAD_FORMATS = {"nquads", "trig", "json-ld"}
+
+
+class ValidationInputError(Exception):
+    """RDF input that cannot be read; the message is one line naming the file and the problem."""
+
+
+def format_for(path: Path, input_format: str | None = None) -> str:
+    if input_format:
+        if input_format not in INPUT_FORMATS:
+            known = ", ".join(INPUT_FORMATS)
+            raise ValidationInputError(f"unknown input format {input_format!r} (one of {known})")
+        return input_format
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        raise ValidationInputError(
+            f"{path}: unknown RDF format for extension {path.suffix or '(none)'!r} "
+            f"(use .ttl .nt .nq .trig .jsonld .rdf .owl .xml, or --input-format)"
+        )
+    return fmt
+
+
+def load_files(paths: Iterable[Path], input_format: str | None = None) -> rdflib.Graph:
+    """The union of the triples of ``paths`` (named graphs of quad formats merged)."""
+    graph = rdflib.Graph()
+    for path in paths:
+        fmt = format_for(path, input_format)
+        if not path.is_file():
+            raise ValidationInputError(f"{path}: no such file")
+        try:
+            if fmt in QUAD_FORMATS:
+                dataset = rdflib.Dataset()
+                dataset.parse(path, format=fmt)
+                for s, p, o, _ in dataset.quads((None, None, None, None)):
+                    graph.add((s, p, o))
+            else:
+                graph.parse(path, format=fmt)
+        except Exception as error:  # rdflib raises many types for bad syntax
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            message = lines[0] if lines else type(error).__name__
+            raise ValidationInputError(f"{path}: not valid {fmt} ({message})") from None
+    return graph

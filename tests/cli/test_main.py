@@ -1,0 +1,82 @@
+"""The cckg command line: one test per command, the output contract, and README's command section."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from cckg.cli import main
+from conftest import (
+    REPO,
+    run_cli,
+)
+
+
+def command_paths(group: click.Group = main, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix}{name}"
+        if isinstance(command, click.Group):
+            found += command_paths(command, f"{path} ")
+        else:
+            found.append((path, command))
+    return found
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("query", "--format", "xml", "partners").exit_code == 2
+    assert run_cli("no-such-command").exit_code == 2
+
+
+@pytest.mark.parametrize("path", [p for p, _ in command_paths()])
+def test_every_command_has_help(path: str) -> None:
+    result = run_cli(*path.split(), "--help")
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cckg", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and "cckg" in result.stdout
+
+
+# --- README -----------------------------------------------------------------------------------
+
+
+def readme_commands() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- commands -->(.*)<!-- /commands -->", text, re.DOTALL)
+    assert match, "README.md needs a <!-- commands --> ... <!-- /commands --> section"
+    return match.group(1)
+
+
+@pytest.mark.parametrize(("path", "command"), command_paths())
+def test_every_command_and_option_is_in_the_readme(path: str, command: click.Command) -> None:
+    section = readme_commands()
+    heading = re.search(rf"^###+ `cckg {re.escape(path)}\b.*$", section, re.MULTILINE)
+    assert heading, f"README.md has no heading for cckg {path}"
+    body = re.split(r"^###+ ", section[heading.end() :], maxsplit=1, flags=re.MULTILINE)[0]
+    for param in command.params:
+        if isinstance(param, click.Option) and "--help" not in param.opts:
+            assert param.opts[-1] in body, f"cckg {path}: option {param.opts[-1]} is not documented"
+
+
+def test_the_readme_documents_the_global_options() -> None:
+    section = readme_commands()
+    assert "--store" in section and "CCKG_STORE" in section and "./cckg-store" in section
+
+
+def test_progress_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cckg.cli import common as cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli.progress("ingest") is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = cli.progress("ingest")
+    assert bar is not None and list(bar([Path("a"), Path("b")])) == [Path("a"), Path("b")]
