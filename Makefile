@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE := out/store
 
-.PHONY: demo test lint bench quality clean
+.PHONY: demo test lint bench quality quality-real clean
 
 $(BIN)/cckg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,24 @@ quality: $(BIN)/cckg
 	$(BIN)/python scripts/score.py data/seed-gold out/seeds.jsonl
 	$(BIN)/cckg extract --format jsonl data/devset/releases > out/devset.jsonl
 	$(BIN)/python scripts/score.py data/devset/gold out/devset.jsonl
+
+# Extraction quality on the real-release development set (data/realset/README.md), the dev and
+# test splits scored separately. The texts are not in the repository: CCKG_REALSET names their
+# folder (default data/realset/texts). The test split is for measuring only, never for tuning.
+REALSET_TEXTS = $${CCKG_REALSET:-data/realset/texts}
+
+quality-real:
+	@if [ -z "$$(ls -A "$(REALSET_TEXTS)" 2>/dev/null)" ]; then \
+	  echo "quality-real: no release texts in $(REALSET_TEXTS); collect them as data/realset/README.md says, or set CCKG_REALSET" >&2; \
+	  exit 2; fi
+	@$(MAKE) --no-print-directory $(BIN)/cckg
+	@mkdir -p out/realset
+	$(BIN)/cckg extract --format jsonl "$(REALSET_TEXTS)" > out/realset/pred.jsonl || test $$? -eq 1
+	$(BIN)/python scripts/realset.py data/realset/manifest.tsv data/realset/gold out/realset/pred.jsonl out/realset
+	@echo "== dev split"
+	$(BIN)/python scripts/score.py out/realset/dev/gold out/realset/dev/pred.jsonl
+	@echo "== test split (measure only)"
+	$(BIN)/python scripts/score.py out/realset/test/gold out/realset/test/pred.jsonl
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache
