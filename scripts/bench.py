@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cckg.identity import release_iri
 from cckg.ingest.extract import extract
-from cckg.ingest.map import facts_to_graph, release_iri
+from cckg.ingest.map import facts_to_graph
 from cckg.ingest.read import find_releases, read_release
 from cckg.store import OxigraphStore
 

@@ -31,9 +31,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cckg import pipeline
+from cckg.identity import release_iri
 from cckg.ingest.extract import extract
-from cckg.ingest.map import facts_to_graph, release_iri
+from cckg.ingest.map import facts_to_graph
 from cckg.ingest.read import find_releases, read_release
+from cckg.namespaces import ontology
 from cckg.store import OxigraphStore, Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,7 +84,7 @@ def store_seconds(store: Store, files: list[Path]) -> float:
 
 def measure(store: Store, batches: list[list[Path]]) -> tuple[float, float]:
     """Median seconds to ingest one batch of new releases, and the store's share of it."""
-    pipeline.load_vocabulary(store, pipeline.default_stages().vocabulary_graph, pipeline.ontology_graph())
+    pipeline.load_vocabulary(store, pipeline.default_stages().vocabulary_graph, ontology())
     totals, shares = [], []
     for files in batches:
         started = time.perf_counter()

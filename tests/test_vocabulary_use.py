@@ -23,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SH, SKOS, TIME, XSD, DefinedNamespaceMeta
 from rdflib.term import Node
 
-from cckg import validation
+from cckg import namespaces, validation
 from cckg.ingest.extract import extract
 from cckg.ingest.map import facts_to_graph
 from cckg.ingest.read import find_releases, read_release
@@ -59,7 +59,7 @@ ALLOWED = {URIRef(namespace + name) for namespace, names in REUSED.items() for n
 
 @cache
 def ontology() -> Graph:
-    return validation.default_ontology()
+    return namespaces.ontology()
 
 
 @cache

@@ -13,13 +13,9 @@ import hashlib
 import re
 import unicodedata
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 
-ID = Namespace("https://w3id.org/cckg/id/")
-CRIME = Namespace("https://w3id.org/cckg/crime-type/")
-AGREEMENT_KIND = Namespace("https://w3id.org/cckg/agreement-kind/")
-AGENCY_KIND = Namespace("https://w3id.org/cckg/agency-kind/")
-GEONAMES = "https://sws.geonames.org/"
+from cckg.namespaces import GEONAMES, ID, WIKIDATA
 
 
 def slug(text: str) -> str:
@@ -74,7 +70,11 @@ def event_iri(
 
 
 def city_iri(geonameid: int) -> URIRef:
-    return URIRef(f"{GEONAMES}{geonameid}/")
+    return GEONAMES[f"{geonameid}/"]
+
+
+def wikidata_iri(qid: str) -> URIRef:
+    return WIKIDATA[qid]
 
 
 def country_iri(code: str) -> URIRef:

@@ -28,8 +28,9 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
-from cckg import __version__, resources
+from cckg import __version__
 from cckg.ingest.curate import Curation
+from cckg.namespaces import VOCABULARY_GRAPH, ontology
 from cckg.store import Store
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def default_stages() -> Stages:
         extract=extract.extract,
         facts_to_graph=rdfmap.facts_to_graph,
         release_iri=rdfmap.release_iri,
-        vocabulary_graph=rdfmap.VOCABULARY_GRAPH,
+        vocabulary_graph=VOCABULARY_GRAPH,
         release_error=reader.ReleaseError,
     )
 
@@ -107,14 +108,6 @@ class IngestReport:
         )
 
 
-def ontology_graph(files: Iterable[Path] | None = None) -> rdflib.Graph:
-    """The ontology and vocabularies (``ontology/*.ttl``) as one graph."""
-    graph = rdflib.Graph()
-    for path in resources.ontology_files() if files is None else files:
-        graph.parse(path, format="turtle")
-    return graph
-
-
 def load_vocabulary(store: Store, graph_iri: URIRef, vocabulary: rdflib.Graph) -> bool:
     """Write ``vocabulary`` to ``graph_iri`` unless the stored graph already is that graph.
 
@@ -147,7 +140,7 @@ def ingest(
     stages = stages or default_stages()
     curation = curation or Curation()
     report = IngestReport()
-    report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology_graph())
+    report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology())
     files = stages.find_releases(paths)
     report.files = len(files)
     seen: dict[str, Path] = {}
@@ -206,11 +199,11 @@ def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store
     graph it replaces left out); record it in ``report.checks`` unless it is clean."""
     from cckg import validation
 
-    shapes, ontology = validation.default_shapes(), validation.default_ontology()
+    shapes = validation.default_shapes()
 
     def check(path: Path, release_id: str, graph_iri: URIRef, graph: rdflib.Graph) -> bool:
         skip = [graph_iri, vocabulary_graph]
-        result = validation.validate_with_store(graph, store, shapes, ontology, skip=skip)
+        result = validation.validate_with_store(graph, store, shapes, ontology(), skip=skip)
         if result.ok():
             return True
         stored = result.ok(allow_warnings=True) or store_invalid

@@ -10,11 +10,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, SKOS
 
 from cckg import pipeline
-from cckg.identity import ID, agency_iri, person_iri, release_iri
+from cckg.identity import agency_iri, person_iri, release_iri
 from cckg.ingest import curate
-from cckg.ingest.curate import CCKG, SCHEMA, Curation, CurationError
+from cckg.ingest.curate import Curation, CurationError
 from cckg.ingest.map import facts_to_graph
 from cckg.model import Agency, Agreement, Cooperation, Event, Evidence, Official, ReleaseFacts
+from cckg.namespaces import CCKG, ID, SCHEMA
 from cckg.store import OxigraphStore
 from conftest import RELEASE_2023, REPO, fake_stages
 

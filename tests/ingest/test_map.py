@@ -9,10 +9,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import ORG, RDF, SKOS, XSD
 
-from cckg.identity import ID, agency_iri, release_iri
+from cckg.identity import agency_iri, release_iri
 from cckg.ingest.extract import extract
-from cckg.ingest.map import CCKG, SCHEMA, facts_to_graph
+from cckg.ingest.map import facts_to_graph
 from cckg.ingest.read import read_release
+from cckg.namespaces import CCKG, ID, SCHEMA
 from conftest import REPO
 
 SEEDS = sorted((REPO / "data" / "releases").glob("*.txt"))

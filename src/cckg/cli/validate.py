@@ -69,6 +69,7 @@ def validate(
     import rdflib
 
     from cckg import resources, validation
+    from cckg.namespaces import VOCABULARY_GRAPH
 
     shape_paths = list(shape_files) or resources.shape_files()
     if not shape_paths:
@@ -82,8 +83,6 @@ def validate(
         with store_for(ctx, read_only=True) as store:
             report = validation.validate_store(store, shapes=shapes, engine=engine)
     elif with_store:
-        from cckg.ingest.map import VOCABULARY_GRAPH
-
         data = validation.load_files(files, input_format)
         with store_for(ctx, read_only=True) as store:
             report = validation.validate_with_store(

@@ -30,17 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cckg import model, resources
-from cckg.identity import ID, agency_iri, person_iri, slug
-
-CCKG = Namespace("https://w3id.org/cckg/ns#")
-SCHEMA = Namespace("http://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-AGENCY_KIND = Namespace("https://w3id.org/cckg/agency-kind/")
+from cckg.identity import agency_iri, person_iri, slug, wikidata_iri
+from cckg.namespaces import AGENCY_KIND, CCKG, DCTERMS, ID, OA, OWL, PROV, RDF, SCHEMA, SKOS
 
 SECTIONS = ("same_agency", "same_person", "different_person", "reject", "add")
 FACT_LISTS: dict[str, type] = {
@@ -478,7 +473,7 @@ def _describe_agency(graph: Graph, node: URIRef, known: GazetteerEntry, mentions
         graph.add((node, SCHEMA.addressCountry, Literal(known.country)))
     graph.add((node, CCKG.agencyKind, AGENCY_KIND[known.kind]))
     if known.wikidata:
-        graph.add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{known.wikidata}")))
+        graph.add((node, OWL.sameAs, wikidata_iri(known.wikidata)))
 
 
 # -- same person, different person --

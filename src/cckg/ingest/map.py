@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
 
 from cckg import __version__
 from cckg.identity import (
-    AGENCY_KIND,
-    AGREEMENT_KIND,
-    CRIME,
-    ID,
     agency_iri,
     city_iri,
     country_iri,
@@ -28,14 +23,28 @@ from cckg.identity import (
     release_iri,
     series_iri,
     slug,
+    wikidata_iri,
 )
 from cckg.model import Evidence, ReleaseFacts
+from cckg.namespaces import (
+    AGENCY_KIND,
+    AGREEMENT_KIND,
+    CCKG,
+    CRIME,
+    DCTERMS,
+    ID,
+    OA,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
+)
 
-CCKG = Namespace("https://w3id.org/cckg/ns#")
-SCHEMA = Namespace("http://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-VOCABULARY_GRAPH = URIRef("https://w3id.org/cckg/graph/vocabulary")
 SOFTWARE = ID[f"software/cckg/{__version__}"]
 
 EVENT_CLASSES = {
@@ -46,19 +55,6 @@ EVENT_CLASSES = {
     "forum": CCKG.Forum,
     "workshop": CCKG.Workshop,
 }
-
-PREFIXES = {
-    "cckg": CCKG,
-    "schema": SCHEMA,
-    "org": ORG,
-    "oa": OA,
-    "prov": PROV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "id": ID,
-    "crime": CRIME,
-}
-
 
 def date_literal(value: str) -> Literal:
     """A date keeping its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
@@ -132,7 +128,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             add((node, SCHEMA.addressCountry, Literal(agency.country)))
         add((node, CCKG.agencyKind, AGENCY_KIND[agency.kind]))
         if agency.wikidata:
-            add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+            add((node, OWL.sameAs, wikidata_iri(agency.wikidata)))
         add((release, SCHEMA.mentions, node))
         for surface, reason, where in agency.resolutions:
             # Identity is decided, not assumed: each other name the release uses, and why.
@@ -299,12 +295,3 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         evidence(node, link.evidence, link.confidence)
     return graph
 
-
-def vocabulary_graph() -> Graph:
-    """The ontology and its concept schemes, as loaded into :data:`VOCABULARY_GRAPH`."""
-    from cckg import resources
-
-    graph = Graph()
-    for path in resources.ontology_files():
-        graph.parse(path, format="turtle")
-    return graph

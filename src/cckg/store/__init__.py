@@ -18,8 +18,6 @@ from collections.abc import Iterable
 from rdflib.term import URIRef
 
 from cckg.store.base import (
-    CCKG,
-    PREFIXES,
     XSD_STRING,
     GraphMetadata,
     QueryResult,
@@ -33,10 +31,8 @@ from cckg.store.oxigraph import DUMP_FORMATS, OxigraphStore, dump_dataset, from_
 from cckg.store.remote import SparqlStore, is_remote
 
 __all__ = [
-    "CCKG",
     "DEFAULT_STORE",
     "DUMP_FORMATS",
-    "PREFIXES",
     "STORE_ENV",
     "XSD_STRING",
     "GraphMetadata",

@@ -16,27 +16,9 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
-CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from cckg.namespaces import XSD, sparql_prefixes
 
-#: Prefixes for IRIs in dumps and in table and markdown query output.
-PREFIXES = {
-    "id": "https://w3id.org/cckg/id/",
-    "cckg": "https://w3id.org/cckg/ns#",
-    "crime": "https://w3id.org/cckg/crime-type/",
-    "agreementkind": "https://w3id.org/cckg/agreement-kind/",
-    "agencykind": "https://w3id.org/cckg/agency-kind/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "cckgsh": "https://w3id.org/cckg/shapes#",
-}
+XSD_STRING = str(XSD.string)
 
 
 class StoreError(Exception):
@@ -174,10 +156,8 @@ class Store(ABC):
         # agent there too), so the cost does not grow with the number of releases in the store.
         name = sparql_term(graph)
         result = self.select(
-            f"""PREFIX cckg: <{CCKG}>
-            PREFIX prov: <http://www.w3.org/ns/prov#>
-            PREFIX schema: <http://schema.org/>
-            SELECT ?hash ?version ?curation WHERE {{
+            sparql_prefixes(("cckg", "prov", "schema"))
+            + f"""SELECT ?hash ?version ?curation WHERE {{
               GRAPH {name} {{
                 {name} cckg:contentHash ?hash .
                 OPTIONAL {{

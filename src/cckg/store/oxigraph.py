@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from cckg.namespaces import PREFIXES
 from cckg.store.base import (
-    PREFIXES,
     XSD_STRING,
     QueryResult,
     QuerySyntaxError,
@@ -118,7 +118,7 @@ def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None
         raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
     rdf_format, has_graphs = DUMP_FORMATS[format]
     # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
+    prefixes = {k: str(v) for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
     prefixes = prefixes if format in ("turtle", "trig") else None
     if graph is not None:
         named = ox.NamedNode(str(graph))

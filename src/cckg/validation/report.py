@@ -10,14 +10,9 @@ from typing import Any
 
 import rdflib
 from rdflib.collection import Collection as RdfList
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Literal, Node
 
-from cckg.views.query import compact
-
-CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
-OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = rdflib.Namespace("http://schema.org/")
+from cckg.namespaces import CCKG, DCTERMS, OA, RDF, RDFS, SCHEMA, SH, SKOS, compact
 
 SEVERITIES = ("Violation", "Warning", "Info")
 LABELS = (SKOS.prefLabel, SCHEMA.name, RDFS.label, DCTERMS.title, OA.exact)

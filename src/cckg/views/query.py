@@ -41,8 +41,8 @@ from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import resources
+from cckg.namespaces import PREFIXES, compact
 from cckg.store import (
-    PREFIXES,
     OxigraphStore,
     QueryResult,
     QuerySyntaxError,
@@ -380,20 +380,6 @@ def render(result: QueryResult, fmt: str = "table") -> str:
 
 def _boolean_rows(value: bool) -> SelectResult:
     return SelectResult(["result"], [{"result": Literal(value)}])
-
-
-def compact(term: Node | None) -> str:
-    """A short human form of ``term``: prefixed IRIs, plain literal values."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if term.startswith(namespace) and len(term) > len(namespace):
-                return f"{prefix}:{term[len(namespace):]}"
-        return str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
 
 
 def _cells(result: SelectResult) -> list[list[str]]:

@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from rdflib import Graph
-from rdflib.namespace import SKOS
+from rdflib import Namespace
 
 from cckg import resources
-
-CRIME_SCHEME = "https://w3id.org/cckg/crime-type/"
-AGREEMENT_KIND_SCHEME = "https://w3id.org/cckg/agreement-kind/"
+from cckg.namespaces import AGREEMENT_KIND, CRIME, SKOS, ontology
 
 
 @dataclass(frozen=True)
@@ -68,9 +65,9 @@ def _read_yaml(*parts: str) -> Any:
     return resources.load_yaml(*parts)
 
 
-def _scheme_labels(filename: str, base: str) -> dict[str, list[str]]:
-    graph = Graph()
-    graph.parse(resources.path("ontology", filename), format="turtle")
+def _scheme_labels(base: Namespace) -> dict[str, list[str]]:
+    """The SKOS labels of the concepts under ``base``, by notation (from the ontology files)."""
+    graph = ontology()
     labels: dict[str, list[str]] = {}
     for concept, notation in graph.subject_objects(SKOS.notation):
         if not str(concept).startswith(base):
@@ -80,7 +77,7 @@ def _scheme_labels(filename: str, base: str) -> dict[str, list[str]]:
             for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
             for label in graph.objects(concept, prop)
         ]
-        labels[str(notation)] = sorted(set(names), key=str.lower)
+        labels[str(notation)] = sorted(set(names), key=lambda name: (name.lower(), name))
     return labels
 
 
@@ -146,8 +143,8 @@ def knowledge() -> Knowledge:
         agencies=agencies,
         honorifics=list(titles["honorifics"]),
         titles=list(titles["titles"]),
-        crime_labels=_scheme_labels("crime-types.ttl", CRIME_SCHEME),
-        agreement_labels=_scheme_labels("vocabularies.ttl", AGREEMENT_KIND_SCHEME),
+        crime_labels=_scheme_labels(CRIME),
+        agreement_labels=_scheme_labels(AGREEMENT_KIND),
         countries=countries,
         demonyms=demonyms,
         regions=regions,
