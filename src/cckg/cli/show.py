@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cckg.cli.common import EXIT_ERROR, CliError, handle_errors, note, store_for
+from cckg.cli.common import EXIT_ERROR, handle_errors, note, store_for
 from cckg.cli.options import emit, output_option
 
 
@@ -39,8 +39,6 @@ def show_command(ctx: click.Context, entity: str, fmt: str, output: str | None) 
             for candidate in error.candidates:
                 note(f"  {candidate.line()}")
             ctx.exit(EXIT_ERROR)
-        except show.ShowError as error:
-            raise CliError(str(error)) from None
     if fmt == "json":
         emit(json.dumps(show.to_json(card), indent=2, ensure_ascii=False) + "\n", output)
     else:

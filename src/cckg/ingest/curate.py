@@ -34,6 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cckg import model, resources
+from cckg.errors import CurationError
 from cckg.identity import agency_iri, person_iri, slug, wikidata_iri
 from cckg.namespaces import AGENCY_KIND, CCKG, DCTERMS, ID, OA, OWL, PROV, RDF, SCHEMA, SKOS
 
@@ -55,9 +56,6 @@ _ENTRY_KEYS = {
     "add": {"release", "facts", "reason"},
 }
 
-
-class CurationError(Exception):
-    """A curation file or entry that is not valid; the message is one line naming the file and entry."""
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,11 @@ from typing import Any
 from dateutil import parser as dateparser
 
 from cckg import resources
+from cckg.errors import ReleaseError
 
 RELEASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_RELEASE_BYTES = 5_000_000
 
-
-class ReleaseError(Exception):
-    """A release that cannot be read; the message is one line naming the file and the problem."""
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,13 @@ from collections.abc import Iterable
 
 from rdflib.term import URIRef
 
+from cckg.errors import QuerySyntaxError, StoreError
 from cckg.store.base import (
     XSD_STRING,
     GraphMetadata,
     QueryResult,
-    QuerySyntaxError,
     SelectResult,
     Store,
-    StoreError,
     sparql_term,
 )
 from cckg.store.oxigraph import DUMP_FORMATS, OxigraphStore, dump_dataset, from_ox

@@ -16,17 +16,12 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from cckg.errors import StoreError
 from cckg.namespaces import XSD, sparql_prefixes
 
 XSD_STRING = str(XSD.string)
 
 
-class StoreError(Exception):
-    """A store that cannot be opened, read or written; the message is one line."""
-
-
-class QuerySyntaxError(StoreError):
-    """A SPARQL query or update the store cannot parse."""
 
 
 @dataclass

@@ -10,14 +10,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from cckg.errors import QuerySyntaxError, StoreError
 from cckg.namespaces import PREFIXES
 from cckg.store.base import (
     XSD_STRING,
     QueryResult,
-    QuerySyntaxError,
     SelectResult,
     Store,
-    StoreError,
     _one_line,
 )
 

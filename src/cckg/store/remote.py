@@ -34,13 +34,12 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from cckg.errors import QuerySyntaxError, StoreError
 from cckg.store.base import (
     XSD_STRING,
     QueryResult,
-    QuerySyntaxError,
     SelectResult,
     Store,
-    StoreError,
     sparql_term,
 )
 from cckg.store.oxigraph import dump_dataset, from_ox

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import rdflib
 
+from cckg.errors import ValidationInputError
+
 #: RDF formats by file extension (rdflib parser names); ``--input-format`` takes the same names.
 FORMATS_BY_SUFFIX = {
     ".ttl": "turtle",
@@ -21,9 +23,6 @@ FORMATS_BY_SUFFIX = {
 INPUT_FORMATS = sorted(set(FORMATS_BY_SUFFIX.values()))
 QUAD_FORMATS = {"nquads", "trig", "json-ld"}
 
-
-class ValidationInputError(Exception):
-    """RDF input that cannot be read; the message is one line naming the file and the problem."""
 
 
 def format_for(path: Path, input_format: str | None = None) -> str:

@@ -41,6 +41,7 @@ from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import resources
+from cckg.errors import QueryError
 from cckg.namespaces import PREFIXES, compact
 from cckg.store import (
     OxigraphStore,
@@ -65,9 +66,6 @@ PARAMS_MARKER = re.compile(r"^[ \t]*#[ \t]*@params[ \t]*$", re.MULTILINE)
 #: How long the worker of a query with a timeout may take to start and open the store, in seconds.
 WORKER_START_LIMIT = 60.0
 
-
-class QueryError(Exception):
-    """A query that cannot run: unknown name, bad parameter, syntax error, update.  One line."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape, quoteattr
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from cckg.errors import CckgError
 from cckg.store import QueryResult, QuerySyntaxError, SelectResult, StoreError, open_store
 
 QUERY_PATHS = ("/", "/query", "/sparql")
@@ -50,7 +51,7 @@ GRAPH_TYPES = {
 STARTUP_SECONDS = 120.0
 
 
-class QueryRefused(Exception):
+class QueryRefused(CckgError):
     """A request the endpoint answers with a 4xx status."""
 
     def __init__(self, status: HTTPStatus, message: str) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from rdflib.term import Literal, URIRef
 
+from cckg.errors import ShowError
 from cckg.namespaces import CCKG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
 from cckg.store import Store, sparql_term
 
@@ -58,9 +59,6 @@ LOW_CONFIDENCE = 0.7  # text cards flag facts below this confidence
 NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 PREFIX_LINES = sparql_prefixes()
 
-
-class ShowError(Exception):
-    """An entity that cannot be shown; the message is one line."""
 
 
 class EntityNotFound(ShowError):
