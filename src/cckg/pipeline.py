@@ -28,8 +28,9 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
-from cckg import __version__
+from cckg import __version__, identity
 from cckg.ingest.curate import Curation
+from cckg.ingest.read import RELEASE_SUFFIXES
 from cckg.namespaces import VOCABULARY_GRAPH, ontology
 from cckg.store import Store
 
@@ -143,7 +144,7 @@ def ingest(
     report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology())
     files = stages.find_releases(paths)
     report.files = len(files)
-    seen: dict[str, Path] = {}
+    seen: dict[URIRef, tuple[str, Path]] = {}
     check = _checker(store, stages.vocabulary_graph, report, store_invalid) if validate else None
     for path in progress(files) if progress else files:
         try:
@@ -160,7 +161,7 @@ def _ingest_one(
     path: Path,
     stages: Stages,
     report: IngestReport,
-    seen: dict[str, Path],
+    seen: dict[URIRef, tuple[str, Path]],
     force: bool,
     curation: Curation,
     check: Checker | None = None,
@@ -168,11 +169,14 @@ def _ingest_one(
     from cckg.ingest import curate
 
     release = stages.read_release(path)
-    if release.id in seen:
-        raise ValueError(f"release id {release.id!r} is also the id of {seen[release.id]}; rename one file")
-    seen[release.id] = path
     graph_iri = stages.release_iri(release.id)
+    _claim(seen, graph_iri, release.id, path)
     stored = store.graph_metadata(graph_iri)
+    if stored.release_id is not None and stored.release_id != release.id:
+        raise ValueError(
+            f"release id {release.id!r} names the graph of the stored release {stored.release_id!r} "
+            f"({graph_iri}); rename the file, or remove {stored.release_id!r} first"
+        )
     digest = curation.digest(release.id)
     unchanged = (stored.content_hash, stored.software_version, stored.curation_digest)
     if not force and unchanged == (release.content_hash, __version__, digest):
@@ -188,6 +192,20 @@ def _ingest_one(
         return
     report.triples += store.replace_graph(graph_iri, graph)
     report.ingested.append(release.id)
+
+
+def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:
+    """Record that ``path`` (release ``release_id``) writes ``graph``; an error if another file of
+    this ingest does (two file names whose release ids name one graph, see cckg.identity)."""
+    other_id, other = seen.setdefault(graph, (release_id, path))
+    if other == path:
+        return
+    if other_id == release_id:
+        raise ValueError(f"release id {release_id!r} is also the id of {other}; rename one file")
+    raise ValueError(
+        f"release id {release_id!r} names the same graph as release id {other_id!r} ({other}): "
+        f"{graph}; rename one file"
+    )
 
 
 #: Validates a release graph before it is stored; returns whether to store it.
@@ -220,14 +238,10 @@ def _blank_nodes(graph: rdflib.Graph) -> Iterator[BNode]:
                 yield term
 
 
-def release_graph(spec: str, release_iri: Callable[[str], URIRef] | None = None) -> URIRef:
+def release_graph(spec: str, release_iri: Callable[[str], URIRef] = identity.release_iri) -> URIRef:
     """The named graph of a release given as its IRI, its release id or its file path."""
-    from cckg.ingest import read as reader
-
     if spec.startswith(("http://", "https://")):
-        return URIRef(spec)
-    if release_iri is None:
-        from cckg.identity import release_iri
+        return identity.checked_iri(spec)
     path = Path(spec)
-    looks_like_file = path.suffix.lower() in reader.RELEASE_SUFFIXES or "/" in spec or path.is_file()
-    return release_iri(reader.release_id_for(path) if looks_like_file else spec)
+    looks_like_file = path.suffix.lower() in RELEASE_SUFFIXES or "/" in spec or path.is_file()
+    return release_iri(identity.release_id(path.name) if looks_like_file else spec)

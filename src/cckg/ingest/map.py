@@ -13,26 +13,32 @@ from rdflib import Graph, Literal, URIRef
 from cckg import __version__
 from cckg.identity import (
     agency_iri,
+    agency_kind_iri,
+    agreement_kind_iri,
+    checked_iri,
     city_iri,
     country_iri,
+    crime_type_iri,
     event_iri,
     evidence_iri,
     fact_iri,
     person_iri,
+    place_iri,
+    position_selector_iri,
     post_iri,
+    quote_selector_iri,
     release_iri,
+    resolution_iri,
+    run_iri,
     series_iri,
     slug,
+    software_iri,
     wikidata_iri,
 )
 from cckg.model import Evidence, ReleaseFacts
 from cckg.namespaces import (
-    AGENCY_KIND,
-    AGREEMENT_KIND,
     CCKG,
-    CRIME,
     DCTERMS,
-    ID,
     OA,
     ORG,
     OWL,
@@ -45,7 +51,7 @@ from cckg.namespaces import (
     XSD,
 )
 
-SOFTWARE = ID[f"software/cckg/{__version__}"]
+SOFTWARE = software_iri(__version__)
 
 EVENT_CLASSES = {
     "conference": CCKG.Conference,
@@ -68,7 +74,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     release = release_iri(facts.id)
-    run = ID[f"run/{slug(facts.id)}/{(facts.content_hash or '').removeprefix('sha256:')[:12]}-{__version__}"]
+    run = run_iri(facts.id, facts.content_hash, __version__)
     add = graph.add
 
     add((release, RDF.type, CCKG.Release))
@@ -80,11 +86,11 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     if facts.published:
         add((release, DCTERMS.issued, date_literal(facts.published)))
     if facts.url:
-        add((release, SCHEMA.url, URIRef(facts.url)))
+        add((release, SCHEMA.url, checked_iri(facts.url)))
     if facts.content_hash:
         add((release, CCKG.contentHash, Literal(facts.content_hash)))
     for notation in facts.crime_types:
-        add((release, DCTERMS.subject, CRIME[notation]))
+        add((release, DCTERMS.subject, crime_type_iri(notation)))
 
     add((run, RDF.type, CCKG.ExtractionRun))
     add((run, PROV.used, release))
@@ -97,7 +103,8 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     def evidence(node: URIRef, items: list[Evidence], confidence: float) -> None:
         for item in items:
             target = evidence_iri(facts.id, item.start, item.end)
-            quote, position = URIRef(f"{target}/quote"), URIRef(f"{target}/position")
+            quote = quote_selector_iri(facts.id, item.start, item.end)
+            position = position_selector_iri(facts.id, item.start, item.end)
             add((node, CCKG.evidence, target))
             add((target, RDF.type, OA.SpecificResource))
             add((target, OA.hasSource, release))
@@ -126,13 +133,13 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             add((node, CCKG.acronym, Literal(acronym)))
         if agency.country:
             add((node, SCHEMA.addressCountry, Literal(agency.country)))
-        add((node, CCKG.agencyKind, AGENCY_KIND[agency.kind]))
+        add((node, CCKG.agencyKind, agency_kind_iri(agency.kind)))
         if agency.wikidata:
             add((node, OWL.sameAs, wikidata_iri(agency.wikidata)))
         add((release, SCHEMA.mentions, node))
         for surface, reason, where in agency.resolutions:
             # Identity is decided, not assumed: each other name the release uses, and why.
-            resolution = ID[f"resolution/{slug(facts.id)}/{slug(key)}/{slug(surface)}"]
+            resolution = resolution_iri(facts.id, key, surface)
             add((resolution, RDF.type, CCKG.NameResolution))
             add((resolution, CCKG.surfaceForm, Literal(surface)))
             add((resolution, CCKG.resolvedTo, node))
@@ -182,7 +189,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         if city:
             known = knowledge().cities.get(city)
             place_node = (
-                city_iri(known.geonameid) if known else ID[f"place/{slug(country or 'xx')}/{slug(city)}"]
+                city_iri(known.geonameid) if known else place_iri(city, country)
             )
             add((place_node, RDF.type, SCHEMA.City))
             add((place_node, SCHEMA.name, Literal(city)))
@@ -240,7 +247,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         )
         add((node, RDF.type, CCKG.Agreement))
         add((node, SCHEMA.name, Literal(agreement.name)))
-        add((node, CCKG.agreementKind, AGREEMENT_KIND[agreement.kind]))
+        add((node, CCKG.agreementKind, agreement_kind_iri(agreement.kind)))
         if agreement.date:
             add((node, DCTERMS.date, date_literal(agreement.date)))
         for party in agreement.parties:
@@ -248,7 +255,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         for signatory in agreement.signatories:
             add((node, CCKG.signatory, person_node(signatory)))
         for topic in agreement.topics:
-            add((node, DCTERMS.subject, CRIME[topic]))
+            add((node, DCTERMS.subject, crime_type_iri(topic)))
         evidence(node, agreement.evidence, agreement.confidence)
 
     for operation in facts.operations:
@@ -264,7 +271,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         for participant in operation.participants:
             add((node, CCKG.participant, agency_node(participant)))
         for crime in operation.crime_types:
-            add((node, DCTERMS.subject, CRIME[crime]))
+            add((node, DCTERMS.subject, crime_type_iri(crime)))
         evidence(node, operation.evidence, operation.confidence)
 
     for seizure in facts.seizures:
@@ -280,7 +287,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             add((node, DCTERMS.date, date_literal(seizure.date)))
         place(node, seizure.city, seizure.country)
         for crime in seizure.crime_types:
-            add((node, DCTERMS.subject, CRIME[crime]))
+            add((node, DCTERMS.subject, crime_type_iri(crime)))
         evidence(node, seizure.evidence, seizure.confidence)
 
     # Cooperation ------------------------------------------------------------------------------

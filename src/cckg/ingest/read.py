@@ -22,6 +22,7 @@ from dateutil import parser as dateparser
 
 from cckg import resources
 from cckg.errors import ReleaseError
+from cckg.identity import release_id
 
 RELEASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_RELEASE_BYTES = 5_000_000
@@ -60,12 +61,6 @@ def find_releases(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def release_id_for(path: Path) -> str:
-    """A release id from its file name: the stem, lower-cased, safe for an IRI."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower()
-    return stem or "release"
-
-
 def read_release(path: Path) -> Release:
     """Read one release file; raise :class:`ReleaseError` with a one-line reason when it cannot."""
     try:
@@ -90,7 +85,7 @@ def read_release(path: Path) -> Release:
     is_html = path.suffix.lower() in (".html", ".htm") or decoded.lstrip()[:15].lower().startswith(
         ("<!doctype html", "<html")
     )
-    return parse_release(decoded, release_id_for(path), source, is_html=is_html)
+    return parse_release(decoded, release_id(path.name), source, is_html=is_html)
 
 
 def parse_release(raw: str, release_id: str, source: str, *, is_html: bool = False) -> Release:

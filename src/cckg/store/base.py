@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from cckg.errors import StoreError
+from cckg.errors import IdentityError, StoreError
+from cckg.identity import IRI_FORBIDDEN
 from cckg.namespaces import XSD, sparql_prefixes
 
 XSD_STRING = str(XSD.string)
@@ -47,11 +48,11 @@ class GraphMetadata:
     content_hash: str | None = None
     software_version: str | None = None
     curation_digest: str | None = None  # the curation applied to it (cckg.ingest.curate), None for none
+    release_id: str | None = None  # the id of the release stored there
 
 
 # --- SPARQL term syntax -------------------------------------------------------------------------
 
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_]+$")
@@ -65,8 +66,8 @@ def _escape_char(match: re.Match[str]) -> str:
 def sparql_term(term: Node) -> str:
     """``term`` in SPARQL (and N-Triples) syntax, escaped so that no value can break out of it."""
     if isinstance(term, URIRef):
-        if _IRI_FORBIDDEN.search(term):
-            raise ValueError(f"not a valid IRI: {str(term)!r}")
+        if IRI_FORBIDDEN.search(term):
+            raise IdentityError(f"not a valid IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
         text = '"' + _NEEDS_ESCAPE.sub(_escape_char, str(term)) + '"'
@@ -151,10 +152,11 @@ class Store(ABC):
         # agent there too), so the cost does not grow with the number of releases in the store.
         name = sparql_term(graph)
         result = self.select(
-            sparql_prefixes(("cckg", "prov", "schema"))
-            + f"""SELECT ?hash ?version ?curation WHERE {{
+            sparql_prefixes(("cckg", "prov", "schema", "dcterms"))
+            + f"""SELECT ?hash ?version ?curation ?identifier WHERE {{
               GRAPH {name} {{
                 {name} cckg:contentHash ?hash .
+                OPTIONAL {{ {name} dcterms:identifier ?identifier }}
                 OPTIONAL {{
                   ?run prov:used {name} ; prov:wasAssociatedWith ?agent .
                   OPTIONAL {{ ?agent schema:softwareVersion ?version }}
@@ -166,12 +168,13 @@ class Store(ABC):
         if not result.rows:
             return GraphMetadata(graph)
         row = result.rows[0]
-        version, curation = row.get("version"), row.get("curation")
+        version, curation, identifier = row.get("version"), row.get("curation"), row.get("identifier")
         return GraphMetadata(
             graph,
             str(row["hash"]),
             str(version) if version is not None else None,
             str(curation) if curation is not None else None,
+            str(identifier) if identifier is not None else None,
         )
 
     def has_graph(self, graph: URIRef) -> bool:

@@ -41,7 +41,8 @@ from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import resources
-from cckg.errors import QueryError
+from cckg.errors import IdentityError, QueryError
+from cckg.identity import checked_iri
 from cckg.namespaces import PREFIXES, compact
 from cckg.store import (
     OxigraphStore,
@@ -203,14 +204,12 @@ def param_term(param: Param, value: str) -> Node:
         if value.strip().lower() not in ("true", "false"):
             raise QueryError(problem + "true or false")
         return Literal(value.strip().lower(), datatype=XSD.boolean)
-    iri = URIRef(value.strip())
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value.strip()):
         raise QueryError(problem + "an absolute IRI")
     try:
-        sparql_term(iri)
-    except ValueError:
+        return checked_iri(value)
+    except IdentityError:
         raise QueryError(problem + "a valid IRI") from None
-    return iri
 
 
 def bind(query: NamedQuery, values: Mapping[str, str]) -> str:

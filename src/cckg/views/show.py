@@ -18,7 +18,6 @@ a card.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from typing import Any
 from rdflib.term import Literal, URIRef
 
 from cckg.errors import ShowError
+from cckg.identity import IRI_FORBIDDEN
 from cckg.namespaces import CCKG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
 from cckg.store import Store, sparql_term
 
@@ -56,7 +56,6 @@ REFERRED_TO_BY = "Referred to by"
 WIDTH = 100  # text cards wrap at this column
 LOW_CONFIDENCE = 0.7  # text cards flag facts below this confidence
 
-NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 PREFIX_LINES = sparql_prefixes()
 
 
@@ -261,7 +260,7 @@ def _as_iri(text: str) -> str | None:
         iri = str(PREFIXES[prefix]) + rest
     else:
         return None
-    return None if NOT_IN_IRIS.search(iri) else iri
+    return None if IRI_FORBIDDEN.search(iri) else iri
 
 
 def _kind(node: Node) -> str:
