@@ -24,7 +24,10 @@ from cckg.identity import (
 )
 from cckg.ingest import curate
 from cckg.namespaces import AGENCY_KIND, CRIME, ID
-from cckg.store import OxigraphStore, sparql_term
+from cckg.sparql import sparql_term
+from cckg.store import (
+    OxigraphStore,
+)
 from cckg.views import query
 from conftest import RELEASE_2004, RELEASE_2023, fake_stages
 

@@ -10,14 +10,13 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from cckg.sparql import SelectResult, sparql_term
 from cckg.store import (
     GraphMetadata,
     OxigraphStore,
     QuerySyntaxError,
-    SelectResult,
     StoreError,
     open_store,
-    sparql_term,
     store_location,
 )
 from conftest import (

@@ -19,12 +19,8 @@ from rdflib.term import URIRef
 
 from cckg.errors import QuerySyntaxError, StoreError
 from cckg.store.base import (
-    XSD_STRING,
     GraphMetadata,
-    QueryResult,
-    SelectResult,
     Store,
-    sparql_term,
 )
 from cckg.store.oxigraph import DUMP_FORMATS, OxigraphStore, dump_dataset, from_ox
 from cckg.store.remote import SparqlStore, is_remote
@@ -33,12 +29,9 @@ __all__ = [
     "DEFAULT_STORE",
     "DUMP_FORMATS",
     "STORE_ENV",
-    "XSD_STRING",
     "GraphMetadata",
     "OxigraphStore",
-    "QueryResult",
     "QuerySyntaxError",
-    "SelectResult",
     "SparqlStore",
     "Store",
     "StoreError",
@@ -46,7 +39,6 @@ __all__ = [
     "dump_dataset",
     "from_ox",
     "open_store",
-    "sparql_term",
     "store_location",
 ]
 

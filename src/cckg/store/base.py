@@ -7,37 +7,16 @@ The implementations are :class:`cckg.store.oxigraph.OxigraphStore` (embedded) an
 
 from __future__ import annotations
 
-import hashlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Node, URIRef
 
-from cckg.errors import IdentityError, StoreError
-from cckg.identity import IRI_FORBIDDEN
-from cckg.namespaces import XSD, sparql_prefixes
-
-XSD_STRING = str(XSD.string)
-
-
-
-
-@dataclass
-class SelectResult:
-    """Rows of a SELECT query: ``variables`` in projection order; a row maps bound variables to terms."""
-
-    variables: list[str]
-    rows: list[dict[str, Node]] = field(default_factory=list)
-
-    def tuples(self) -> list[tuple[Node | None, ...]]:
-        return [tuple(row.get(v) for v in self.variables) for row in self.rows]
-
-
-#: What :meth:`Store.query` returns: rows (SELECT), a boolean (ASK) or a graph (CONSTRUCT, DESCRIBE).
-QueryResult = SelectResult | bool | rdflib.Graph
+from cckg.errors import StoreError
+from cckg.namespaces import sparql_prefixes
+from cckg.sparql import QueryResult, SelectResult, sparql_term
 
 
 @dataclass(frozen=True)
@@ -49,39 +28,6 @@ class GraphMetadata:
     software_version: str | None = None
     curation_digest: str | None = None  # the curation applied to it (cckg.ingest.curate), None for none
     release_id: str | None = None  # the id of the release stored there
-
-
-# --- SPARQL term syntax -------------------------------------------------------------------------
-
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
-_BNODE_LABEL = re.compile(r"^[A-Za-z0-9_]+$")
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ECHAR.get(char) or f"\\u{ord(char):04X}"
-
-
-def sparql_term(term: Node) -> str:
-    """``term`` in SPARQL (and N-Triples) syntax, escaped so that no value can break out of it."""
-    if isinstance(term, URIRef):
-        if IRI_FORBIDDEN.search(term):
-            raise IdentityError(f"not a valid IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = '"' + _NEEDS_ESCAPE.sub(_escape_char, str(term)) + '"'
-        if term.language:
-            if not re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*", term.language):
-                raise ValueError(f"not a valid language tag: {term.language!r}")
-            return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != XSD_STRING:
-            return f"{text}^^{sparql_term(URIRef(term.datatype))}"
-        return text
-    if isinstance(term, BNode):
-        label = str(term)
-        return f"_:{label}" if _BNODE_LABEL.match(label) else "_:b" + hashlib.sha1(label.encode()).hexdigest()
-    raise TypeError(f"cannot write {type(term).__name__} as a SPARQL term")
 
 
 def _one_line(error: BaseException) -> str:

@@ -12,10 +12,8 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg.errors import QuerySyntaxError, StoreError
 from cckg.namespaces import PREFIXES
+from cckg.sparql import XSD_STRING, QueryResult, SelectResult
 from cckg.store.base import (
-    XSD_STRING,
-    QueryResult,
-    SelectResult,
     Store,
     _one_line,
 )

@@ -9,7 +9,10 @@ import rdflib
 from rdflib.term import Node, URIRef
 
 from cckg.namespaces import CCKG, DCTERMS, OA, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
-from cckg.store import Store, sparql_term
+from cckg.sparql import sparql_term
+from cckg.store import (
+    Store,
+)
 from cckg.validation.report import LABELS
 
 #: What :func:`store_context` loads about each IRI the new data mentions: its types (for sh:class),

@@ -15,7 +15,10 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from cckg.store import SelectResult, Store
+from cckg.sparql import SelectResult
+from cckg.store import (
+    Store,
+)
 from cckg.views import query
 
 FORMATS = ("graphml", "gexf", "json")

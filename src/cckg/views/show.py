@@ -29,7 +29,10 @@ from rdflib.term import Literal, URIRef
 from cckg.errors import ShowError
 from cckg.identity import IRI_FORBIDDEN
 from cckg.namespaces import CCKG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
-from cckg.store import Store, sparql_term
+from cckg.sparql import sparql_term
+from cckg.store import (
+    Store,
+)
 
 RDF_TYPE = str(RDF.type)
 EVENT_CLASSES = tuple(
