@@ -19,23 +19,25 @@ anyway).  Warnings do not block: the release is stored and its report kept.  Inf
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import rdflib
 from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
-from cckg import __version__, identity
+from cckg import __version__, formats, identity, validation
+from cckg.errors import CckgError
+from cckg.ingest import curate, read
 from cckg.ingest.curate import Curation
-from cckg.ingest.read import RELEASE_SUFFIXES
+from cckg.ingest.extract import extract as extract_facts
+from cckg.ingest.map import facts_to_graph
 from cckg.namespaces import VOCABULARY_GRAPH, ontology
 from cckg.store import Store
-
-if TYPE_CHECKING:
-    from cckg.validation import ValidationReport
+from cckg.validation import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -52,19 +54,54 @@ class Stages:
 
 
 def default_stages() -> Stages:
-    from cckg.ingest import extract
-    from cckg.ingest import map as rdfmap
-    from cckg.ingest import read as reader
-
     return Stages(
-        find_releases=reader.find_releases,
-        read_release=reader.read_release,
-        extract=extract.extract,
-        facts_to_graph=rdfmap.facts_to_graph,
-        release_iri=rdfmap.release_iri,
+        find_releases=read.find_releases,
+        read_release=read.read_release,
+        extract=extract_facts,
+        facts_to_graph=facts_to_graph,
+        release_iri=identity.release_iri,
         vocabulary_graph=VOCABULARY_GRAPH,
-        release_error=reader.ReleaseError,
+        release_error=read.ReleaseError,
     )
+
+
+# --- extract: facts of release files, nothing stored -------------------------------------------------
+
+
+@dataclass
+class ExtractReport:
+    files: int = 0  # release files found
+    facts: list[dict[str, Any]] = field(default_factory=list)  # the release JSON of each release read
+    errors: list[str] = field(default_factory=list)  # one line each, naming the file and the problem
+
+    def text(self, fmt: str = "json") -> str:
+        """The facts as text: ``json`` is one indented object for one release (JSON Lines for
+        several), ``jsonl`` always JSON Lines."""
+        if formats.canonical(fmt) == "json" and self.files == 1 and self.facts:
+            return json.dumps(self.facts[0], indent=2, ensure_ascii=False) + "\n"
+        return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in self.facts)
+
+
+def extract(
+    paths: Iterable[Path],
+    *,
+    stages: Stages | None = None,
+    progress: Callable[[list[Path]], Iterable[Path]] | None = None,
+) -> ExtractReport:
+    """The facts of the releases found under ``paths``, in the release JSON format; one broken
+    release is reported in :attr:`ExtractReport.errors` and never stops the others."""
+    stages = stages or default_stages()
+    report = ExtractReport()
+    files = stages.find_releases(paths)
+    report.files = len(files)
+    for path in progress(files) if progress else files:
+        try:
+            report.facts.append(stages.extract(stages.read_release(path)).to_json())
+        except (stages.release_error, CckgError) as error:
+            report.errors.append(" ".join(str(error).split()))
+        except Exception as error:  # one broken release never stops the others
+            report.errors.append(f"{path}: {type(error).__name__}: {' '.join(str(error).split())}")
+    return report
 
 
 @dataclass(frozen=True)
@@ -166,8 +203,6 @@ def _ingest_one(
     curation: Curation,
     check: Checker | None = None,
 ) -> None:
-    from cckg.ingest import curate
-
     release = stages.read_release(path)
     graph_iri = stages.release_iri(release.id)
     _claim(seen, graph_iri, release.id, path)
@@ -185,7 +220,7 @@ def _ingest_one(
     graph = stages.facts_to_graph(stages.extract(release))
     if entries := curation.for_release(release.id):
         text = getattr(release, "text", None)
-        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest)
+        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest, to_graph=facts_to_graph)
     if blank := next(_blank_nodes(graph), None):
         raise ValueError(f"the RDF mapping made a blank node ({blank.n3()}); every node needs an IRI")
     if check is not None and not check(path, release.id, graph_iri, graph):
@@ -215,8 +250,6 @@ Checker = Callable[[Path, str, URIRef, rdflib.Graph], bool]
 def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store_invalid: bool) -> Checker:
     """Validate each release graph with the shapes, the ontology and the store's context (the
     graph it replaces left out); record it in ``report.checks`` unless it is clean."""
-    from cckg import validation
-
     shapes = validation.default_shapes()
 
     def check(path: Path, release_id: str, graph_iri: URIRef, graph: rdflib.Graph) -> bool:
@@ -243,5 +276,5 @@ def release_graph(spec: str, release_iri: Callable[[str], URIRef] = identity.rel
     if spec.startswith(("http://", "https://")):
         return identity.checked_iri(spec)
     path = Path(spec)
-    looks_like_file = path.suffix.lower() in RELEASE_SUFFIXES or "/" in spec or path.is_file()
+    looks_like_file = path.suffix.lower() in read.RELEASE_SUFFIXES or "/" in spec or path.is_file()
     return release_iri(identity.release_id(path.name) if looks_like_file else spec)

@@ -237,7 +237,7 @@ add:
           crime_types: [tobacco-smuggling]
           quote: exchange intelligence on cigarette smuggling
 """
-    curated = curate.apply(graph, entries(tmp_path, text), RELEASE, text=TEXT)
+    curated = curate.apply(graph, entries(tmp_path, text), RELEASE, text=TEXT, to_graph=facts_to_graph)
     operation = next(curated.subjects(RDF.type, CCKG.JointOperation))
     run = next(curated.subjects(RDF.type, CCKG.ExtractionRun))
     assert (operation, PROV.wasGeneratedBy, run) in curated
@@ -252,7 +252,7 @@ add:
     assert (next(curated.subjects(PROV.generated, operation)), CCKG.curationKind, Literal("add")) in curated
     bad = text.replace("quote: exchange", "quote: never said")
     with pytest.raises(CurationError, match=r"add\[0\]: operations\[0\]: quote 'never said"):
-        curate.apply(graph, entries(tmp_path, bad), RELEASE, text=TEXT)
+        curate.apply(graph, entries(tmp_path, bad), RELEASE, text=TEXT, to_graph=facts_to_graph)
 
 
 # --- on every ingest ----------------------------------------------------------------------------------

@@ -375,7 +375,8 @@ def apply(
     """The curated copy of the release graph ``graph`` (named ``release``).
 
     ``text`` is the release text (where the quotes of added facts are found); ``digest`` is recorded
-    on the extraction run; ``to_graph`` maps added facts (default :func:`cckg.ingest.map.facts_to_graph`).
+    on the extraction run; ``to_graph`` maps added facts (:func:`cckg.ingest.map.facts_to_graph`:
+    the pipeline passes it, since curation comes before the mapping in the layers).
     Entries are applied in order: additions, agency merges, person merges, rejections, differences.
     """
     curated = Graph()
@@ -549,7 +550,7 @@ def _apply_add(
     to_graph: Callable[[model.ReleaseFacts], Graph] | None,
 ) -> None:
     if to_graph is None:
-        from cckg.ingest.map import facts_to_graph as to_graph
+        raise CurationError(f"{entry.where}: facts can only be added with the RDF mapping (to_graph)")
     if text is None:
         raise CurationError(f"{entry.where}: the release text is not known, so the quotes cannot be placed")
     facts = _release_facts(graph, release, entry.release or "")

@@ -12,6 +12,7 @@ import rdflib
 from rdflib.collection import Collection as RdfList
 from rdflib.term import BNode, Literal, Node
 
+from cckg import formats
 from cckg.namespaces import CCKG, DCTERMS, OA, RDF, RDFS, SCHEMA, SH, SKOS, compact
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -289,6 +290,10 @@ def render_turtle(report: ValidationReport) -> str:
 
 
 def render(report: ValidationReport, fmt: str = "text", allow_warnings: bool = False) -> str:
+    """The report in one of :data:`cckg.formats.REPORT`."""
+    fmt = formats.canonical(fmt)
+    if fmt not in formats.REPORT:
+        raise ValueError(f"unknown report format {fmt!r} (one of {', '.join(formats.REPORT)})")
     if fmt == "json":
         return render_json(report, allow_warnings)
     if fmt == "turtle":

@@ -36,7 +36,7 @@ import rdflib
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node
 
-from cckg import resources
+from cckg import formats, resources
 from cckg.errors import IdentityError, QueryError, QuerySyntaxError
 from cckg.identity import checked_iri
 from cckg.namespaces import PREFIXES, compact
@@ -47,11 +47,11 @@ from cckg.views.workers import WorkerPool
 PARAM_TYPES = ("string", "integer", "decimal", "date", "year", "boolean", "iri")
 #: Output formats: the first six for SELECT and ASK (json, xml, csv and tsv are the SPARQL 1.1
 #: Query Results formats), the last two for CONSTRUCT and DESCRIBE.
-FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "jsonld")
-SELECT_FORMATS = FORMATS[:6]
+FORMATS = formats.QUERY
+SELECT_FORMATS = formats.QUERY_ROWS
 #: rdflib serialiser of a graph result (CONSTRUCT, DESCRIBE) for each output format.
 GRAPH_FORMATS = {
-    "table": "turtle", "markdown": "turtle", "turtle": "turtle",
+    "text": "turtle", "markdown": "turtle", "turtle": "turtle",
     "json": "json-ld", "jsonld": "json-ld", "csv": "nt", "tsv": "nt", "xml": "xml",
 }  # fmt: skip
 PARAMS_MARKER = re.compile(r"^[ \t]*#[ \t]*@params[ \t]*$", re.MULTILINE)
@@ -270,7 +270,7 @@ def _where(message: str) -> str:
 # --- output --------------------------------------------------------------------------------
 
 
-def render(result: QueryResult, fmt: str = "table") -> str:
+def render(result: QueryResult, fmt: str = "text") -> str:
     """``result`` as text: table, markdown, or a SPARQL 1.1 Query Results format (json, xml, csv,
     tsv; :func:`cckg.sparql.write_results`).
 
@@ -278,6 +278,7 @@ def render(result: QueryResult, fmt: str = "table") -> str:
     jsonld/json, N-Triples for csv/tsv, RDF/XML for xml.  Booleans (ASK) are a one-cell ``result``
     table, or the boolean of SPARQL results JSON and XML.
     """
+    fmt = formats.canonical(fmt)
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt not in SELECT_FORMATS and not isinstance(result, rdflib.Graph):
@@ -294,7 +295,7 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         return write_results(result, fmt)
     if isinstance(result, bool):
         result = _boolean_rows(result)
-    return to_table(result) if fmt == "table" else to_markdown(result)
+    return to_table(result) if fmt == "text" else to_markdown(result)
 
 
 def _boolean_rows(value: bool) -> SelectResult:
