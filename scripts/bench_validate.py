@@ -31,9 +31,9 @@ import rdflib
 
 from cckg import validation
 from cckg.ingest.extract import extract
-from cckg.ingest.map import facts_to_graph
 from cckg.ingest.read import find_releases, read_release
 from cckg.namespaces import CCKG, ID, VOCABULARY_GRAPH, ontology
+from cckg.pipeline import map_facts
 from cckg.store import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def templates() -> list[str]:
     copy's suffix goes."""
     result = []
     for path in find_releases(SOURCES):
-        graph = facts_to_graph(extract(read_release(path)))
+        graph = map_facts(extract(read_release(path)))
         release = next(graph.subjects(rdflib.RDF.type, CCKG.Release))
         name = f"<{release}{MARK}>"
         triples = OWN.sub(OWN_REPLACEMENT, graph.serialize(format="nt"))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ from cckg.errors import CckgError
 from cckg.ingest import curate, read
 from cckg.ingest.curate import Curation
 from cckg.ingest.extract import extract as extract_facts
+from cckg.ingest.extract.knowledge import knowledge
 from cckg.ingest.map import facts_to_graph
+from cckg.model import ReleaseFacts
 from cckg.namespaces import VOCABULARY_GRAPH, ontology
 from cckg.store import Store
 from cckg.validation import ValidationReport
@@ -53,12 +56,28 @@ class Stages:
     release_error: type[Exception]
 
 
+class GazetteerPlaces:
+    """The extractor's gazetteer as the mapping's place lookup (:class:`cckg.model.Places`)."""
+
+    def city(self, name: str) -> tuple[int, str] | None:
+        found = knowledge().cities.get(name)
+        return (found.geonameid, found.country) if found else None
+
+    def country_name(self, code: str) -> str:
+        return knowledge().country_name(code)
+
+
+def map_facts(facts: ReleaseFacts, generated_at: datetime | None = None) -> rdflib.Graph:
+    """The RDF of one release's facts, places looked up in the gazetteer: the mapping of ingest."""
+    return facts_to_graph(facts, generated_at, places=GazetteerPlaces())
+
+
 def default_stages() -> Stages:
     return Stages(
         find_releases=read.find_releases,
         read_release=read.read_release,
         extract=extract_facts,
-        facts_to_graph=facts_to_graph,
+        facts_to_graph=map_facts,
         release_iri=identity.release_iri,
         vocabulary_graph=VOCABULARY_GRAPH,
         release_error=read.ReleaseError,
@@ -220,7 +239,7 @@ def _ingest_one(
     graph = stages.facts_to_graph(stages.extract(release))
     if entries := curation.for_release(release.id):
         text = getattr(release, "text", None)
-        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest, to_graph=facts_to_graph)
+        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest, to_graph=map_facts)
     if blank := next(_blank_nodes(graph), None):
         raise ValueError(f"the RDF mapping made a blank node ({blank.n3()}); every node needs an IRI")
     if check is not None and not check(path, release.id, graph_iri, graph):

@@ -35,7 +35,7 @@ from cckg.identity import (
     software_iri,
     wikidata_iri,
 )
-from cckg.model import Evidence, ReleaseFacts
+from cckg.model import Evidence, Places, ReleaseFacts
 from cckg.namespaces import (
     CCKG,
     DCTERMS,
@@ -62,14 +62,16 @@ EVENT_CLASSES = {
     "workshop": CCKG.Workshop,
 }
 
+
 def date_literal(value: str) -> Literal:
     """A date keeping its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
     datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value), XSD.string)
     return Literal(value, datatype=datatype)
 
 
-def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) -> Graph:
-    """All triples of the named graph of ``facts``' release."""
+def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None, *, places: Places) -> Graph:
+    """All triples of the named graph of ``facts``' release; ``places`` tells which cities GeoNames
+    knows and the names of countries (the pipeline passes the extractor's gazetteer)."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -184,21 +186,17 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         return person_nodes.get(name) or person_iri(name, None)
 
     def place(node: URIRef, city: str | None, country: str | None) -> None:
-        from cckg.ingest.extract.knowledge import knowledge
-
         if city:
-            known = knowledge().cities.get(city)
-            place_node = (
-                city_iri(known.geonameid) if known else place_iri(city, country)
-            )
+            known = places.city(city)
+            place_node = city_iri(known[0]) if known else place_iri(city, country)
             add((place_node, RDF.type, SCHEMA.City))
             add((place_node, SCHEMA.name, Literal(city)))
             if country or known:
-                add((place_node, SCHEMA.addressCountry, Literal(country or known.country)))  # type: ignore[union-attr]
+                add((place_node, SCHEMA.addressCountry, Literal(country or known[1])))  # type: ignore[index]
         elif country:
             place_node = country_iri(country)
             add((place_node, RDF.type, SCHEMA.Country))
-            add((place_node, SCHEMA.name, Literal(knowledge().country_name(country))))
+            add((place_node, SCHEMA.name, Literal(places.country_name(country))))
             add((place_node, SCHEMA.addressCountry, Literal(country)))
         else:
             return

