@@ -18,7 +18,7 @@ SRC = REPO / "src" / "cckg"
 MAX_LINES = 60
 #: Imported inside a function because they may be missing: the function says what to do then.
 OPTIONAL = {"pyshacl_turbo"}
-#: Functions over the limit that other work of issue 10 splits (the mapping per fact type, the
+#: Functions over the limit that work to come splits (the mapping per fact type, the
 #: extractor's rules on a knowledge object); each must still exist and still be too long, so this
 #: list only shrinks.
 PENDING = {
