@@ -22,18 +22,16 @@ from typing import Any
 import rdflib
 
 from cckg.errors import CckgError, QuerySyntaxError
-from cckg.sparql import QueryResult, is_update, write_results
+from cckg.sparql import MEDIA_TYPES, QueryResult, is_update, write_results
 from cckg.store import open_store
 from cckg.views.workers import QueryTimeout, WorkerPool
 
 QUERY_PATHS = ("/", "/query", "/sparql")
+#: The media types of SELECT and ASK results (the SPARQL 1.1 ones first), by format.
 RESULT_TYPES = {
-    "application/sparql-results+json": "json",
+    **{media: fmt for fmt, media in MEDIA_TYPES.items()},
     "application/json": "json",
-    "application/sparql-results+xml": "xml",
     "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
 }
 GRAPH_TYPES = {
     "text/turtle": "turtle",
