@@ -15,10 +15,14 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from cckg.store import SelectResult, Store
+from cckg import formats
+from cckg.sparql import SelectResult
+from cckg.store import (
+    Store,
+)
 from cckg.views import query
 
-FORMATS = ("graphml", "gexf", "json")
+FORMATS = formats.NETWORK
 KINDS = ("event", "agreement", "operation", "cooperation")
 PLURAL = {kind: f"{kind}s" for kind in KINDS}  # edge attributes: events, agreements, ...
 
