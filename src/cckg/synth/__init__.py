@@ -61,17 +61,20 @@ def write(
     n: int,
     seed: int | str = 0,
     *,
+    first: int = 0,
     start_year: int = DEFAULT_YEARS[0],
     end_year: int = DEFAULT_YEARS[1],
     progress: Callable[[int], None] | None = None,
 ) -> WriteReport:
-    """Write ``n`` releases and their gold facts under ``out_dir``; ``progress`` is called with the
-    number of releases written so far."""
+    """Write releases ``first`` to ``first + n - 1`` and their gold facts under ``out_dir``
+    (``releases/<id>.txt``, ``gold/<id>.json``); ``progress`` is called with the number written
+    so far."""
     folder = Path(out_dir)
     genres: dict[str, int] = {}
     templates: dict[str, int] = {}
     with _Folder(folder / "releases") as texts, _Folder(folder / "gold") as golds:
-        for count, made in enumerate(generate(n, seed, start_year=start_year, end_year=end_year), 1):
+        made_all = generate(n, seed, start=first, start_year=start_year, end_year=end_year)
+        for count, made in enumerate(made_all, 1):
             texts.put(f"{made.id}.txt", made.text)
             golds.put(f"{made.id}.json", json.dumps(made.gold, ensure_ascii=False) + "\n")
             genres[made.genre] = genres.get(made.genre, 0) + 1

@@ -375,11 +375,7 @@ def _coordinated_operation(scene: Scene) -> Draft:
     world = scene.world
     coordinators = world.keys_of("intergovernmental", "coordinate")
     coordinator = scene.agency(scene.pick(coordinators))
-    kind = coordinator.record.member_kind
-    zone = set(coordinator.record.zone)
-    members = [k for k in world.keys_of(kind) if not zone or zone & set(world.regions_of(k))]
-    if len({world.agencies[k].country for k in members}) < 3:
-        members = world.keys_of(kind)
+    members = world.members_of(coordinator.key)
     by_country: dict[str, str] = {}
     for key in scene.rng.sample(members, min(12, len(members))):
         by_country.setdefault(str(world.agencies[key].country), key)

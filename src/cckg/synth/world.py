@@ -80,12 +80,29 @@ class World:
     def agencies(self) -> dict[str, AgencyRecord]:
         return self.data.agencies
 
-    def regions_of(self, key: str) -> tuple[str, ...]:
+    def regions_of(self, key: str) -> frozenset[str]:
         """The name regions of an agency's country: the part of the world it belongs to."""
-        country = self.agencies[key].country
-        if country is None:
-            return ()
-        return self.data.region_of_country.get(country, (self.data.default_region,))
+        found = self._index.get(("regions", key))
+        if found is None:
+            country = self.agencies[key].country
+            regions = self.data.region_of_country.get(country, (self.data.default_region,)) if country else ()
+            found = self._index[("regions", key)] = frozenset(regions)  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def members_of(self, coordinator: str) -> list[str]:
+        """The agencies that join operations a body coordinates: of its member kind, from its zone."""
+        found = self._index.get(("members", coordinator))
+        if found is None:
+            record = self.agencies[coordinator]
+            found = [
+                k
+                for k in self.keys_of(record.member_kind)
+                if not record.zone or self.regions_of(k).intersection(record.zone)
+            ]
+            if len({self.agencies[k].country for k in found}) < 3:
+                found = self.keys_of(record.member_kind)
+            self._index[("members", coordinator)] = found
+        return found
 
     def neighbours(self, key: str, keys: list[str], weight: float = 4.0) -> list[float]:
         """Cumulative weights over ``keys``: hubs, and agencies of ``key``'s part of the world, count more."""
@@ -93,11 +110,9 @@ class World:
         if cached is not None:
             return cached
         hubs = self.data.world["hubs"]
-        home = set(self.regions_of(key))
+        home = self.regions_of(key)
         found = list(
-            accumulate(
-                float(hubs.get(k, 1)) * (weight if home & set(self.regions_of(k)) else 1.0) for k in keys
-            )
+            accumulate(float(hubs.get(k, 1)) * (weight if home & self.regions_of(k) else 1.0) for k in keys)
         )
         self._index[("neighbours", key, id(keys))] = found
         return found
@@ -192,15 +207,14 @@ def _periods(rng: random.Random, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _agency_terms(world: World, agency: AgencyRecord, names: _NameDrawer, rng: random.Random) -> None:
-    """Person k holds the lowest post in term k and moves up one rung a term."""
+    """In term k, post ``rank`` (0 is the top) goes to person k + rank: each person holds the
+    lowest post first and moves up one rung a term."""
     periods = _periods(rng, world.start_year, world.end_year)
     ranks = len(agency.ladder)
     people = [names.draw(names.region_for(agency)) for _ in range(len(periods) + ranks - 1)]
     for rank in range(ranks):
-        lowest = ranks - 1
         world.terms[(agency.key, rank)] = [
-            Term(people[k + lowest - rank], agency.key, rank, first, last)
-            for k, (first, last) in enumerate(periods)
+            Term(people[k + rank], agency.key, rank, first, last) for k, (first, last) in enumerate(periods)
         ]
 
 
