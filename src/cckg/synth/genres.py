@@ -152,10 +152,26 @@ def _partners(scene: Scene, kinds: tuple[str, ...]) -> tuple[AgencyView, AgencyV
     return scene.pair(scene.agency(first), scene.agency(second))
 
 
+def _igo_visit(scene: Scene) -> tuple[AgencyView, AgencyView]:
+    """An intergovernmental body and a member agency it calls on."""
+    world = scene.world
+    bodies = sorted(
+        {*world.keys_of("intergovernmental", "host"), *world.keys_of("intergovernmental", "coordinate")}
+    )
+    body = scene.agency(scene.pick(bodies))
+    members = world.members_of(body.key)
+    return scene.agency(scene.rng.choices(members, cum_weights=world.neighbours(body.key, members))[0]), body
+
+
 def visit(scene: Scene) -> Draft:
-    """The head (or deputy) of one agency calls on a partner."""
-    a, b = _partners(scene, ("customs", "police", "anti-corruption"))
-    host, visitor = (a, b) if scene.on("received") else (b, a)
+    """The head (or deputy) of one agency calls on a partner (option ``igo``: the head of an
+    intergovernmental body calls on a member)."""
+    if scene.on("igo"):
+        host, visitor = _igo_visit(scene)
+        a, b = visitor, host
+    else:
+        a, b = _partners(scene, ("customs", "police", "anti-corruption"))
+        host, visitor = b, a
     year = scene.year()
     day = scene.day_in(year)
     leader = scene.official(visitor, 0 if scene.rng.random() < 0.7 else 1, year)
@@ -344,7 +360,7 @@ def operation(scene: Scene) -> Draft:
     first, last, period, start = _op_period(scene, year)
     target = _target(scene)
     op = Operation(
-        name=f"Operation {_codename(scene)}",
+        name=f"{'Project' if scene.on('project') else 'Operation'} {_codename(scene)}",
         start=start,
         led_by=[a.record.name, b.record.name],
         crime_types=list(target["slugs"]),
@@ -355,7 +371,7 @@ def operation(scene: Scene) -> Draft:
     ha = scene.official(a, scene.rng.randint(0, 1), published.year)
     words = {
         "name": op.name,
-        "code": op.name.removeprefix("Operation "),
+        "code": op.name.split(" ", 1)[1],
         "period": period,
         "target": target["text"],
         "leaders": Group(scene.leaders(a, b) or [a, b]),
@@ -394,7 +410,7 @@ def _coordinated_operation(scene: Scene) -> Draft:
     published = min(last + timedelta(days=scene.rng.randint(3, 30)), date(year, 12, 31))
     words = {
         "name": op.name,
-        "code": op.name.removeprefix("Operation "),
+        "code": op.name.split(" ", 1)[1],
         "period": period,
         "target": target["text"],
         "guests": Group(guests),

@@ -10,7 +10,7 @@ from typing import Any
 
 from cckg.model import Event, Seizure
 from cckg.synth.text import MONTHS, decimal, join, month_day, number_words, with_commas
-from cckg.synth.views import AgencyView, FactView, Mentions, PersonView, Phrase
+from cckg.synth.views import AgencyView, Dated, FactView, Mentions, PersonView, Phrase
 from cckg.synth.world import Person, Term, World
 
 CITY_STATES = ("Hong Kong", "Macao", "Singapore")
@@ -186,12 +186,19 @@ class Scene:
             country=place.country if place else None,
             crime_types=list(goods["slugs"]),
         )
-        words = {
+        words: dict[str, Any] = {
             "amount": f"{written}{amount}",
-            "when": (f"in {MONTHS[day.month - 1]}" if month_only else f"on {month_day(day)}") if day else "",
             "where": f"in {place.text}" if place else "",
             "goods": fact.goods,
+            "when": "",
         }
+        if day is not None:  # the date at the precision the text writes it
+            words["when"] = Dated(
+                fact,
+                day.isoformat()[:7] if month_only else day.isoformat(),
+                f"in {MONTHS[day.month - 1]}" if month_only else f"on {month_day(day)}",
+            )
+            words["in_month"] = Dated(fact, day.isoformat()[:7], f"in {MONTHS[day.month - 1]}")
         return FactView(self.mentions, fact, words, tuple(goods["slugs"]))
 
     def _qualifier(self) -> tuple[str | None, str]:

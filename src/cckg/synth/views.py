@@ -341,3 +341,15 @@ class Topics(Phrase):
             if slug not in self._target:
                 self._target.append(slug)
         return super().__format__(spec)
+
+
+class Dated:
+    """A date as the text writes it ("on March 3", "in March"): writing it gives the fact that
+    date, at that precision."""
+
+    def __init__(self, fact: Seizure, value: str, text: str) -> None:
+        self._fact, self._value, self._text = fact, value, text
+
+    def __format__(self, spec: str) -> str:
+        self._fact.date = self._value
+        return self._text
