@@ -183,6 +183,26 @@ def test_series_ordinals_grow_by_one_a_year() -> None:
     assert repeated >= 10
 
 
+def test_releases_about_one_conference_agree_on_it() -> None:
+    """Two releases about the 26th conference of a series give it the same dates, place and
+    agreement: they are facts of the world, not of the release."""
+    events: dict[tuple, tuple] = {}
+    agreements: dict[tuple, tuple] = {}
+    repeated = 0
+    for release in corpus():
+        for event in release.gold["events"]:
+            if not event["ordinal"] or event["status"] != "held":
+                continue
+            key = (event["series"], tuple(sorted(event["participants"])), event["ordinal"])
+            facts = (event["start"], event["end"], event["city"], event["country"])
+            repeated += key in events
+            assert events.setdefault(key, facts) == facts, key
+            for agreement in release.gold["agreements"]:
+                signed = (agreement["kind"], agreement["name"], tuple(sorted(agreement["topics"])))
+                assert agreements.setdefault((*key, agreement["date"]), signed) == signed, key
+    assert repeated >= 5
+
+
 # --- variety -----------------------------------------------------------------------------------
 
 

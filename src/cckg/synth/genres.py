@@ -8,13 +8,14 @@ whose intelligence led to a seizure).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from cckg.model import Agreement, Event, Operation
 from cckg.synth.scene import Draft, Place, Scene
-from cckg.synth.text import MONTHS, day_range, join, month_day, ordinal
+from cckg.synth.text import MONTHS, day_range, month_day, ordinal
 from cckg.synth.views import AgencyView, FactView, Group, Into, Link, PersonView, Topics
 from cckg.synth.world import Series
 
@@ -35,17 +36,26 @@ def _event(
     return FactView(scene.mentions, event, words, slugs)
 
 
-def _agreement(scene: Scene, parties: list[AgencyView], signers: list[PersonView], day: date) -> FactView:
+def _agreement(
+    scene: Scene,
+    parties: list[AgencyView],
+    signers: list[PersonView],
+    day: date,
+    rng: random.Random | None = None,
+) -> FactView:
+    """An agreement of ``parties`` signed by ``signers``; ``rng`` draws its kind, name and topics
+    (the release's draws unless the world fixes them)."""
+    rng = rng or scene.rng
     world = scene.world.data.world
     kinds_key = parties[0].record.kind if parties[0].record.kind in world["agreement_kinds"] else "customs"
     kinds = world["agreement_kinds"][kinds_key]
-    kind = kinds[0] if scene.rng.random() < 0.4 else scene.pick(kinds)
-    entry = scene.pick(world["agreements"][kind])
+    kind = kinds[0] if rng.random() < 0.4 else rng.choice(kinds)
+    entry = rng.choice(world["agreements"][kind])
     name = str(entry["name"])
     agreement = Agreement(
         kind=kind, name=name, date=day.isoformat(), parties=[p.record.name for p in parties], topics=[]
     )
-    topics = scene.topics(kinds_key, scene.rng.randint(1, 2), "agreement_topics")
+    topics = scene.topics(kinds_key, rng.randint(1, 2), "agreement_topics", rng)
     article = "an" if name[0] in "AEIOU" else "a"
     words = {
         "name": name,
@@ -61,18 +71,28 @@ def _series_year(scene: Scene, series: Series) -> int:
     return scene.rng.randint(min(max(world.start_year, series.first_year), world.end_year), world.end_year)
 
 
+def _series_meeting(scene: Scene) -> tuple[Series, int]:
+    """A series and a year; with option ``one_day``, one whose meeting lasted one day."""
+    for _ in range(50):
+        series = scene.pick(scene.world.series)
+        year = _series_year(scene, series)
+        if not scene.on("one_day") or scene.world.series_days(series, year) == 1:
+            break
+    return series, year
+
+
 def series_conference(scene: Scene) -> Draft:
-    """The n-th yearly conference of a fixed pair, written by one side."""
+    """The n-th yearly conference of a fixed pair, written by one side.  Its date, length, place
+    and agreement are the world's, the same in every release about it."""
     world = scene.world
-    series = scene.pick(world.series)
-    year = _series_year(scene, series)
+    series, year = _series_meeting(scene)
     start = world.series_date(series, year)
-    end = start + timedelta(days=1) if scene.on("two_day") else None
+    end = start + timedelta(days=1) if world.series_days(series, year) == 2 else None
     sides = [series.first, series.second] if scene.rng.random() < 0.5 else [series.second, series.first]
     a, b = scene.pair(scene.agency(sides[0]), scene.agency(sides[1]))
     ha, hb = scene.official(a, 0, year), scene.official(b, 0, year)
     host = a if series.host(year) == a.key else b
-    place = scene.place_of(host.key)
+    place = _series_place(scene, series, year)
     published = end or start
     number = series.ordinal(year)
     event = Event(
@@ -98,13 +118,14 @@ def series_conference(scene: Scene) -> Draft:
         "b": b,
         "ha": ha,
         "hb": hb,
-        "guest": b if host is a else a,
         "ev": _event(scene, event, words, host, series.slugs),
         "topics": scene.topics(a.record.kind, scene.rng.randint(2, 3)),
     }
-    slots["hostside"] = host
+    signed = world.series_agreement(series, year)
+    if signed is None:
+        scene.options.discard("agreement")
     if scene.on("agreement"):
-        slots["agr"] = _agreement(scene, [a, b], [ha, hb], published)
+        slots["agr"] = _agreement(scene, [a, b], [ha, hb], published, signed)
     if year == world.end_year:
         scene.options.discard("next")  # the world ends with this year
     if scene.on("next"):
@@ -116,9 +137,16 @@ def series_conference(scene: Scene) -> Draft:
     return Draft(published, slots, dateline=_city_of(scene, a))
 
 
+def _series_place(scene: Scene, series: Series, year: int) -> Place | None:
+    host = scene.world.agencies[series.host(year)]
+    if host.country is None:
+        return None
+    return scene.place_at(scene.world.series_city(series, year), host.country)
+
+
 def _next_event(scene: Scene, series: Series, year: int, a: AgencyView, b: AgencyView) -> FactView:
     host = a if series.host(year) == a.key else b
-    place = scene.place_of(host.key)
+    place = _series_place(scene, series, year)
     number = series.ordinal(year)
     month = scene.world.series_date(series, year).month if scene.rng.random() < 0.5 else None
     event = Event(
@@ -382,7 +410,6 @@ def operation(scene: Scene) -> Draft:
         "ha": ha,
         "op": FactView(scene.mentions, op, words, tuple(target["slugs"])),
         **seizures,
-        "count": len(seizures),
     }
     return Draft(published, slots, dateline=_city_of(scene, a))
 
@@ -414,7 +441,6 @@ def _coordinated_operation(scene: Scene) -> Draft:
         "period": period,
         "target": target["text"],
         "guests": Group(guests),
-        "count_words": join([]),
     }
     slots: dict[str, Any] = {
         "coord": coordinator,
@@ -422,7 +448,6 @@ def _coordinated_operation(scene: Scene) -> Draft:
         "hc": scene.official(coordinator, 0, published.year),
         "op": FactView(scene.mentions, op, words, tuple(target["slugs"])),
         **seizures,
-        "count": len(seizures),
     }
     return Draft(published, slots, dateline=_city_of(scene, coordinator))
 
@@ -470,7 +495,6 @@ def seizure(scene: Scene) -> Draft:
         "intel": Link(scene.mentions, a, b),
         **seizures,
         "ha": scene.official(a, scene.rng.randint(0, 2), year),
-        "count": len(seizures),
     }
     return Draft(published, slots, dateline=_city_of(scene, a))
 

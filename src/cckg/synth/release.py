@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, fields
 from functools import cache
-from itertools import combinations
+from itertools import accumulate, combinations
 from typing import Any
 
 from cckg.model import Agreement, Event, Operation, Seizure
-from cckg.synth.data import Template
+from cckg.synth.data import SynthData, Template
 from cckg.synth.genres import GENRES
 from cckg.synth.scene import Draft, Scene
 from cckg.synth.text import long_date, month_day_year, short_date
@@ -37,11 +37,27 @@ def release_id(index: int) -> str:
     return f"synth-{index:07d}"
 
 
+_Choices = tuple[list[str], list[float], dict[str, tuple[list[Template], list[float]]]]
+
+
+def _template_choices(data: SynthData) -> _Choices:
+    """Genres and templates with their cumulative weights."""
+    weights = data.world["genres"]
+    genres = sorted(weights)
+    by_genre = {}
+    for genre in genres:
+        templates = [t for t in data.templates if t.genre == genre]
+        by_genre[genre] = (templates, list(accumulate(t.weight for t in templates)))
+    return genres, list(accumulate(float(weights[g]) for g in genres)), by_genre
+
+
 def _choose_template(world: World, rng: random.Random) -> Template:
-    weights = world.data.world["genres"]
-    genre = rng.choices(sorted(weights), [float(weights[g]) for g in sorted(weights)])[0]
-    templates = [t for t in world.data.templates if t.genre == genre]
-    return rng.choices(templates, [t.weight for t in templates])[0]
+    choices = world._index.get("templates")
+    if choices is None:
+        choices = world._index["templates"] = _template_choices(world.data)  # type: ignore[assignment]
+    genres, weights, by_genre = choices  # type: ignore[misc]
+    templates, template_weights = by_genre[rng.choices(genres, cum_weights=weights)[0]]
+    return rng.choices(templates, cum_weights=template_weights)[0]
 
 
 def _paragraphs(template: Template, options: set[str], rng: random.Random) -> list[str]:
@@ -63,7 +79,7 @@ def _paragraphs(template: Template, options: set[str], rng: random.Random) -> li
 
 def _fill(text: str, slots: dict[str, Any], where: str) -> str:
     try:
-        return text.format(**slots)
+        return text.format_map(slots)
     except (KeyError, AttributeError, IndexError) as error:
         raise ValueError(f"template {where}: cannot fill {text!r}: {error}") from None
 

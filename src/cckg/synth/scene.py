@@ -151,10 +151,12 @@ class Scene:
 
     # --- words ------------------------------------------------------------------------------
 
-    def topics(self, kind: str, count: int, pool_name: str = "topics") -> Phrase:
+    def topics(
+        self, kind: str, count: int, pool_name: str = "topics", rng: random.Random | None = None
+    ) -> Phrase:
         """``count`` areas of enforcement of a kind of agency, written as one list."""
         pool = self.world.data.world[pool_name][kind]
-        chosen = self.rng.sample(range(len(pool)), min(count, len(pool)))
+        chosen = (rng or self.rng).sample(range(len(pool)), min(count, len(pool)))
         items = [pool[i] for i in sorted(chosen)]
         slugs = [s for item in items for s in item["slugs"]]
         return Phrase(self.mentions, join([item["text"] for item in items]), slugs)
@@ -162,9 +164,7 @@ class Scene:
     def when(self, first: date, last: date | None, published: date) -> str:
         """The date of an event as the release gives it."""
         if last is not None and last != first:
-            return (
-                f"between {month_day(first)} and {last.day if last.month == first.month else month_day(last)}"
-            )
+            return f"from {month_day(first)} to {last.day if last.month == first.month else month_day(last)}"
         if first == published:
             return f"today ({month_day(first)})"
         if first == published - timedelta(days=1):

@@ -159,6 +159,24 @@ class World:
         day = rng_for(self.seed, "series-day", series.key, year).randint(1, 28)
         return date(year, series.month, day)
 
+    def series_days(self, series: Series, year: int) -> int:
+        """How many days the meeting of ``year`` lasts (one or two), the same in every release."""
+        return 2 if rng_for(self.seed, "series-days", series.key, year).random() < 0.35 else 1
+
+    def series_city(self, series: Series, year: int) -> str | None:
+        """Where the host holds the meeting of ``year``: its capital mostly, else another city."""
+        host = self.agencies[series.host(year)]
+        cities = self.data.countries.get(host.country or "", ("", ()))[1]
+        if not cities:
+            return None
+        rng = rng_for(self.seed, "series-city", series.key, year)
+        return cities[0] if rng.random() < 0.6 else rng.choice(cities)
+
+    def series_agreement(self, series: Series, year: int) -> random.Random | None:
+        """The draws of the agreement signed at the meeting of ``year``, if one was (two in five)."""
+        rng = rng_for(self.seed, "series-agreement", series.key, year)
+        return rng if rng.random() < 0.4 else None
+
     def careers(self) -> dict[str, list[Term]]:
         """Every person's terms, earliest first (what the post-holder queries should find)."""
         found: dict[str, list[Term]] = {}
