@@ -256,7 +256,7 @@ def signing(scene: Scene) -> Draft:
 
 def _multilateral_guests(scene: Scene, host: AgencyView, kind: str) -> list[AgencyView]:
     world = scene.world
-    same = world.keys_of(kind)
+    same = world.members_of(host.key) if host.record.kind == "intergovernmental" else world.keys_of(kind)
     igos = world.keys_of("intergovernmental", "host")
     count = scene.rng.randint(3, 5)
     keys = list(
