@@ -155,22 +155,29 @@ class World:
         i = bisect_right(terms, year, key=lambda t: t.start) - 1
         return terms[max(i, 0)]
 
+    def _meeting(self, series: Series, year: int) -> tuple[date, int, str | None]:
+        """The day, length (one or two days) and city of a series' meeting in ``year``."""
+        found = self._index.get(("meeting", series.key, year))
+        if found is None:
+            rng = rng_for(self.seed, "series-meeting", series.key, year)
+            day = date(year, series.month, rng.randint(1, 28))
+            days = 2 if rng.random() < 0.35 else 1
+            host = self.agencies[series.host(year)]
+            cities = self.data.countries.get(host.country or "", ("", ()))[1]
+            city = (cities[0] if rng.random() < 0.6 else rng.choice(cities)) if cities else None
+            found = self._index[("meeting", series.key, year)] = [day, days, city]
+        return found[0], found[1], found[2]
+
     def series_date(self, series: Series, year: int) -> date:
-        day = rng_for(self.seed, "series-day", series.key, year).randint(1, 28)
-        return date(year, series.month, day)
+        return self._meeting(series, year)[0]
 
     def series_days(self, series: Series, year: int) -> int:
-        """How many days the meeting of ``year`` lasts (one or two), the same in every release."""
-        return 2 if rng_for(self.seed, "series-days", series.key, year).random() < 0.35 else 1
+        """How many days the meeting of ``year`` lasts, the same in every release."""
+        return self._meeting(series, year)[1]
 
     def series_city(self, series: Series, year: int) -> str | None:
         """Where the host holds the meeting of ``year``: its capital mostly, else another city."""
-        host = self.agencies[series.host(year)]
-        cities = self.data.countries.get(host.country or "", ("", ()))[1]
-        if not cities:
-            return None
-        rng = rng_for(self.seed, "series-city", series.key, year)
-        return cities[0] if rng.random() < 0.6 else rng.choice(cities)
+        return self._meeting(series, year)[2]
 
     def series_agreement(self, series: Series, year: int) -> random.Random | None:
         """The draws of the agreement signed at the meeting of ``year``, if one was (two in five)."""
