@@ -631,11 +631,20 @@ class _GenerateProgress:
     type=click.Path(file_okay=False, path_type=Path),
     help="The folder to write DIR/releases/<id>.txt and DIR/gold/<id>.json to.",
 )
-@click.option("--seed", default="0", show_default=True, help="What the world and its releases follow from.")
-@click.option("--start-year", type=int, default=2000, show_default=True, help="The first year of the dates.")
-@click.option("--end-year", type=int, default=2024, show_default=True, help="The last year of the dates.")
+@click.option(
+    "--seed", metavar="S", default="0", show_default=True, help="What the world and its releases follow from."
+)
+@click.option(
+    "--start-year", metavar="Y", type=click.IntRange(1900, 2098), default=2000, show_default=True,
+    help="The first year of the dates.",
+)  # fmt: skip
+@click.option(
+    "--end-year", metavar="Y", type=click.IntRange(1900, 2098), default=2024, show_default=True,
+    help="The last year of the dates.",
+)  # fmt: skip
 @click.option(
     "--first",
+    metavar="I",
     type=click.IntRange(min=0),
     default=0,
     show_default=True,

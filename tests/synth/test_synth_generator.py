@@ -69,6 +69,8 @@ def test_the_year_range_bounds_the_dates() -> None:
     assert {r.gold["published"][:4] for r in releases} <= {"2010", "2011", "2012"}
     with pytest.raises(ValueError, match="after"):
         synth.world(6, 2013, 2012)
+    with pytest.raises(ValueError, match="between 1900 and 2098"):
+        synth.world(6, 2013, 2099)
 
 
 # --- the gold facts ----------------------------------------------------------------------------

@@ -23,12 +23,15 @@ from cckg.synth.world import World, build_world
 __all__ = ["DEFAULT_YEARS", "GeneratedRelease", "WriteReport", "generate", "release_id", "world", "write"]
 
 DEFAULT_YEARS = (2000, 2024)
+YEARS = (1900, 2098)  # what release texts can date (a planned meeting may fall in the next year)
 
 
 def world(seed: int | str = 0, start_year: int = DEFAULT_YEARS[0], end_year: int = DEFAULT_YEARS[1]) -> World:
     """The world of a seed: agencies, officials and their careers, conference series, partners."""
     if start_year > end_year:
         raise ValueError(f"the start year {start_year} is after the end year {end_year}")
+    if start_year < YEARS[0] or end_year > YEARS[1]:
+        raise ValueError(f"years must lie between {YEARS[0]} and {YEARS[1]}")
     return build_world(str(seed), start_year, end_year)
 
 
