@@ -139,7 +139,7 @@ def _officials(mentions: Mentions) -> list[dict[str, Any]]:
                 "agency": mentions.agencies[official.agency].name
                 if official.agency in mentions.agencies
                 else None,
-                "post": official.post,
+                "post": official.post if titles else None,
             }
         )
     return found

@@ -5,11 +5,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
-from cckg.model import Event, Seizure
-from cckg.synth.text import MONTHS, decimal, join, month_day, number_words, with_commas
+from cckg.model import Seizure
+from cckg.synth.text import MONTHS, commission_words, decimal, join, month_day, number_words, with_commas
 from cckg.synth.views import AgencyView, Dated, FactView, Mentions, PersonView, Phrase
 from cckg.synth.world import Person, Term, World
 
@@ -21,16 +20,6 @@ _LEAD_REACH = 48  # the longest first name of "led by A and B" that still lets B
 
 def _ref_length(agency: AgencyView) -> int:
     return len(agency.record.acronym or agency.record.name)
-
-
-@cache
-def _commission_words(post: str) -> str | None:
-    """ "Deputy Commission" for "Deputy Commissioner of ...", None for "Commissioner"."""
-    words = post.split()
-    for i, word in enumerate(words[1:], 1):
-        if word.startswith("Commission"):
-            return f"{words[i - 1]} Commission"
-    return None
 
 
 @dataclass(frozen=True)
@@ -71,9 +60,9 @@ class Scene:
         ladder = self.world.agencies[agency.key].ladder
         if self.terms:
             agencies = self.world.agencies
-            taken = {_commission_words(agencies[t.agency].ladder[t.rank]) for t in self.terms} - {None}
+            taken = {commission_words(agencies[t.agency].ladder[t.rank]) for t in self.terms} - {None}
             for candidate in (rank, *range(len(ladder))):
-                if _commission_words(ladder[candidate]) not in taken:
+                if commission_words(ladder[candidate]) not in taken:
                     rank = candidate
                     break
         return self.person(self.world.holder(agency.key, rank, year), agency)
@@ -243,6 +232,3 @@ class Scene:
         if count >= 1_000_000 and count % 100_000 == 0:
             return f"{decimal(count / 1_000_000)} million"
         return with_commas(count)
-
-    def event(self, **fields: Any) -> Event:
-        return Event(**fields)

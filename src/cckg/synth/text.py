@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 # Written out (not taken from the calendar module, whose names follow the locale).
 MONTHS = (
@@ -30,10 +31,6 @@ def month_day(day: date) -> str:
 def long_date(day: date) -> str:
     """ "Friday, December 17, 2004" (the sign-off line)."""
     return f"{WEEKDAYS[day.weekday()]}, {MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
-def day_month_year(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def month_day_year(day: date) -> str:
@@ -80,3 +77,13 @@ def decimal(value: float) -> str:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+@cache
+def commission_words(post: str) -> str | None:
+    """ "Deputy Commission" for "Deputy Commissioner of ...", None for "Commissioner"."""
+    words = post.split()
+    for i, word in enumerate(words[1:], 1):
+        if word.startswith("Commission"):
+            return f"{words[i - 1]} Commission"
+    return None

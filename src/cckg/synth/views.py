@@ -15,7 +15,7 @@ from typing import Any
 
 from cckg.model import Agreement, Event, Operation, Seizure
 from cckg.synth.data import AgencyRecord
-from cckg.synth.text import capitalised, join
+from cckg.synth.text import capitalised, commission_words, join
 from cckg.synth.world import Person, Term
 
 Fact = Event | Agreement | Operation | Seizure
@@ -214,7 +214,11 @@ class PersonView:
 
     @property
     def prefix(self) -> str:
+        """ "KCS Commissioner Kim Dong-hyun" (``after_ref`` for a post such as Deputy Commissioner,
+        whose words must not be written twice in a release: see Scene.official)."""
         post = self.post.split(" of ")[0]
+        if commission_words(post):
+            return self.after_ref
         self._said(post, honorific=False)
         return f"{self.agency.ref.removeprefix('the ')} {post} {self.person.name}"
 
@@ -230,8 +234,12 @@ class PersonView:
 
     @property
     def rank(self) -> str:
+        """ "Commissioner Kim" (or ``short`` for a post such as Deputy Commissioner)."""
+        post = self.post.split(" of ")[0]
+        if commission_words(post):
+            return self.short
         self._said(None, honorific=False)
-        return f"{self.post.split(' of ')[0]} {self._short_name()}"
+        return f"{post} {self._short_name()}"
 
     @property
     def Before(self) -> str:
@@ -240,6 +248,10 @@ class PersonView:
     @property
     def Before_ref(self) -> str:
         return capitalised(self.before_ref)
+
+    @property
+    def Rank(self) -> str:
+        return capitalised(self.rank)
 
     @property
     def Short(self) -> str:
