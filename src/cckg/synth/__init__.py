@@ -79,12 +79,15 @@ def write(
         made_all = generate(n, seed, start=first, start_year=start_year, end_year=end_year)
         for count, made in enumerate(made_all, 1):
             texts.put(f"{made.id}.txt", made.text)
-            golds.put(f"{made.id}.json", json.dumps(made.gold, ensure_ascii=False) + "\n")
+            golds.put(f"{made.id}.json", _JSON.encode(made.gold) + "\n")
             genres[made.genre] = genres.get(made.genre, 0) + 1
             templates[made.template] = templates.get(made.template, 0) + 1
             if progress is not None:
                 progress(count)
     return WriteReport(folder, n, dict(sorted(genres.items())), dict(sorted(templates.items())))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 class _Folder:

@@ -218,7 +218,7 @@ def _templates() -> tuple[Template, ...]:
                     layout=str(entry.get("layout", "ends")),
                     headline=tuple(entry["headline"]),
                     body=tuple(entry["body"]),
-                    options={str(k): float(v) for k, v in (entry.get("options") or {}).items()},
+                    options={str(k): float(v) for k, v in sorted((entry.get("options") or {}).items())},
                     weight=float(entry.get("weight", 1.0)),
                 )
             )

@@ -98,7 +98,7 @@ def generate_release(world: World, index: int) -> GeneratedRelease:
     """Release ``index`` of the world: a function of the world's seed and ``index`` only."""
     rng = rng_for(world.seed, "release", index)
     template = _choose_template(world, rng)
-    options = {name for name, chance in sorted(template.options.items()) if rng.random() < chance}
+    options = {name for name, chance in template.options.items() if rng.random() < chance}
     scene = Scene(world, rng, options)
     draft = GENRES[template.genre](scene)
     draft.slots["quote"] = scene.pick(world.data.world["quotes"])
