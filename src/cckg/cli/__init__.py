@@ -16,6 +16,7 @@ from cckg import __version__
 from cckg.cli.common import CliError
 from cckg.cli.export import export
 from cckg.cli.extract import extract
+from cckg.cli.generate import generate
 from cckg.cli.ingest import ingest
 from cckg.cli.query import query_command
 from cckg.cli.serve import serve
@@ -67,5 +68,7 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj = {"store": store}
 
 
-for command in (ingest, extract, validate, query_command, show_command, export, dump, remove, copy, serve):
+for command in (
+    ingest, extract, validate, query_command, show_command, export, dump, remove, copy, serve, generate
+):
     main.add_command(command)

@@ -4,6 +4,7 @@ the store, progress bars."""
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -59,6 +60,37 @@ def progress(description: str) -> Callable[[list[Path]], Iterable[Path]] | None:
     from tqdm import tqdm
 
     return lambda items: tqdm(items, desc=description, unit="file", file=sys.stderr, leave=False)
+
+
+class Progress:
+    """Progress of a long command on standard error: a bar with rate and ETA on a terminal, a plain
+    line at every tenth of the work otherwise (so a log shows it too)."""
+
+    def __init__(self, description: str, total: int, unit: str = "file") -> None:
+        self.description, self.total, self.unit = description, total, unit
+        self.started = time.monotonic()
+        self.step = max(1, total // 10)
+        self.bar: Any = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr)
+
+    def __call__(self, done: int) -> None:
+        """Say that ``done`` of ``total`` are done."""
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+        elif done and (done % self.step == 0 or done == self.total):
+            rate = done / max(time.monotonic() - self.started, 1e-9)
+            left = (self.total - done) / rate
+            note(
+                f"cckg: {self.description}: {done:,}/{self.total:,} {self.unit}s, "
+                f"{rate:,.0f}/s, {left:,.0f} s left"
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def existing(location: str) -> str:
