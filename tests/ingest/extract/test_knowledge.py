@@ -8,7 +8,7 @@ import pycountry
 import pytest
 
 from cckg import resources
-from cckg.ingest.extract.knowledge import knowledge
+from cckg.ingest.extract.knowledge import PATTERN_FILES, knowledge
 
 KINDS = {"customs", "police", "anti-corruption", "intergovernmental", "ministry", "other"}
 USER_ASSIGNED = {"XK"}  # Kosovo: in common use, not in ISO 3166-1
@@ -58,5 +58,10 @@ def test_knowledge_loads_every_file() -> None:
     }  # fmt: skip
     assert "mou" in kb.agreement_labels and kb.honorifics and kb.titles
     assert kb.cities["Seoul"].country == "KR" and kb.countries["Korea"] == "KR"
-    word_lists = [words for words in kb.patterns.values() if isinstance(words, list)]
+    word_lists = [
+        value
+        for name in PATTERN_FILES
+        for value in vars(getattr(kb, name)).values()
+        if isinstance(value, list)
+    ]
     assert all(isinstance(word, str) for words in word_lists for word in words)  # YAML "on" stays a word
