@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc
+
 from cckg.ingest.extract.agencies import find_agencies
 from cckg.ingest.extract.agreements import find_agreements
 from cckg.ingest.extract.context import Context
@@ -23,12 +25,12 @@ from cckg.ingest.extract.seizures import find_seizures
 from cckg.ingest.read import Release
 from cckg.model import Evidence, ReleaseFacts
 
-__all__ = ["Knowledge", "extract", "load_knowledge"]
+__all__ = ["Knowledge", "extract", "load_knowledge", "read_context"]
 
 
-def extract(release: Release, kb: Knowledge | None = None) -> ReleaseFacts:
-    """The facts of ``release``, found with the knowledge ``kb`` (by default the project's)."""
-    kb = kb or knowledge()
+def read_context(release: Release, kb: Knowledge) -> tuple[Doc, Context]:
+    """The tokens of ``release`` and what the fact finders share: its sentences, dates, places,
+    crime types, agencies and people."""
     built = matchers(kb)
     doc = parse(release.content, kb)
     sentences = sentence_spans(doc, release.content)
@@ -50,7 +52,13 @@ def extract(release: Release, kb: Knowledge | None = None) -> ReleaseFacts:
         kb.crime_words.general_crime,
     )
     ctx.people = find_people(doc, release.content, sentences, ctx.agencies, kb)
+    return doc, ctx
 
+
+def extract(release: Release, kb: Knowledge | None = None) -> ReleaseFacts:
+    """The facts of ``release``, found with the knowledge ``kb`` (by default the project's)."""
+    kb = kb or knowledge()
+    doc, ctx = read_context(release, kb)
     events = find_events(doc, ctx)
     agreements = find_agreements(doc, ctx, events)
     operations = find_operations(doc, ctx)

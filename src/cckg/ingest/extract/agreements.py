@@ -20,7 +20,7 @@ class _AgreementRules:
 
     definite: frozenset[str]
     articles: frozenset[str]
-    name_stops: frozenset[str]
+    complement_stops: frozenset[str]
     complements: frozenset[str]
     links: frozenset[str]
     trailing: frozenset[str]
@@ -38,7 +38,7 @@ def _rules(kb: Knowledge) -> _AgreementRules:
     return _AgreementRules(
         definite=definite,
         articles=frozenset(words.agreement_articles),
-        name_stops=frozenset(words.agreement_name_stops),
+        complement_stops=frozenset(words.agreement_name_stops),
         complements=frozenset(words.agreement_complements),
         links=frozenset(words.agreement_name_links),
         trailing=frozenset(words.agreement_name_trailing),
@@ -165,7 +165,7 @@ def _new_agreement(
     agreement = Agreement(
         kind=mention.kind,
         name=name,
-        confidence=confidence.mechanism if mention.mechanism else confidence.agreement,
+        confidence=confidence.set_up_mechanism if mention.mechanism else confidence.labelled_agreement,
     )
     date = ctx.date_in(sent.start_char, sent.end_char, mention.end)
     if date:
@@ -240,7 +240,7 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool, rules: _Agr
                 or (token.is_space and "\n" in token.text)
             ):
                 break
-            if token.lower_ in rules.name_stops or (token.is_lower and token.text.endswith("ing")):
+            if token.lower_ in rules.complement_stops or (token.is_lower and token.text.endswith("ing")):
                 break
             probe += 1
     else:

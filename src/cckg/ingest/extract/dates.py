@@ -140,9 +140,10 @@ def _rules(kb: Knowledge) -> _DateRules:
         ("year", re.compile(rf"\b(?:{alternation(words.year_prepositions)})\s+(?P<y>{YEAR})\b(?!-)")),
         ("relative-year", re.compile(rf"\b(?P<rel>(?:{alternation(list(words.year_alone))}) year)\b", re.I)),
     ]
+    days = [*words.news_day_words, *words.relative_days]
     shifts = _either_case([*words.year_alone, *words.month_alone, *words.month_name_after])
     anchor = re.compile(
-        rf"\b{month}|\b(?:19|20)\d\d\b|\b(?:{_either_case(words.news_day_words)})\b|"
+        rf"\b{month}|\b(?:19|20)\d\d\b|\b(?:{_either_case(days)})\b|"
         rf"\b(?:{shifts})\s+(?:year|month|{month})|\bsame\s+day\b"
     )
     joins = re.compile(rf"\s*(?:{alternation(words.range_joiners)}|-|–)\s*")

@@ -24,7 +24,7 @@ class _EventRules:
 
     ordinal: re.Pattern[str]  # "34th"
     calendar_word: re.Pattern[str]  # a month or a day name
-    name_stops: frozenset[str]
+    stops: frozenset[str]
     name_inner: frozenset[str]
     complements: frozenset[str]
     complement_joiners: frozenset[str]
@@ -32,7 +32,7 @@ class _EventRules:
     exclusions: frozenset[str]
     next_words: frozenset[str]
     weak: frozenset[str]
-    ordinal_words: dict[str, int]
+    ordinals: dict[str, int]
 
 
 @derived
@@ -46,7 +46,7 @@ def _rules(kb: Knowledge) -> _EventRules:
     return _EventRules(
         ordinal=re.compile(rf"^(\d+)(?:{alternation(kb.date_words.ordinal_suffixes)})$", re.IGNORECASE),
         calendar_word=re.compile(f"(?:{alternation(calendar)})"),
-        name_stops=lowered(words.event_name_stops),
+        stops=lowered(words.event_name_stops),
         name_inner=frozenset(words.event_name_inner),
         complements=frozenset(words.event_name_complements),
         complement_joiners=frozenset(words.event_name_complement_joiners),
@@ -54,7 +54,7 @@ def _rules(kb: Knowledge) -> _EventRules:
         exclusions=lowered(words.event_exclusions),
         next_words=lowered(words.next_event_words),
         weak=lowered(words.weak_event_heads),
-        ordinal_words={w.lower(): n for w, n in words.ordinal_words.items()},
+        ordinals={w.lower(): n for w, n in words.ordinal_words.items()},
     )
 
 
@@ -62,8 +62,8 @@ def _ordinal(token_text: str, rules: _EventRules) -> int | None:
     match = rules.ordinal.match(token_text)
     if match:
         return int(match.group(1))
-    if token_text.lower() in rules.ordinal_words:
-        return rules.ordinal_words[token_text.lower()]
+    if token_text.lower() in rules.ordinals:
+        return rules.ordinals[token_text.lower()]
     match = rules.ordinal.match(alpha2digit(token_text, "en"))
     return int(match.group(1)) if match else None
 
@@ -147,7 +147,7 @@ def _extend_left(doc: Doc, start: int, rules: _EventRules) -> int:
             and left >= 2
             and (doc[left - 2].is_title or doc[left - 2].is_upper)
         )
-        if not inner and ((token.is_punct and token.text != "&") or lowered in rules.name_stops):
+        if not inner and ((token.is_punct and token.text != "&") or lowered in rules.stops):
             break
         if token.like_num and not _ordinal(token.text, rules):
             break

@@ -186,8 +186,8 @@ class Confidence:  # data/patterns/confidence.yaml
     unknown_agency: float
     official: float
     undated_event: float
-    agreement: float
-    mechanism: float
+    labelled_agreement: float
+    set_up_mechanism: float
     operation: float
     seizure: float
     cash_seizure: float

@@ -46,8 +46,8 @@ def _arrest_re(kb: Knowledge) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class _SeizureRules:
-    not_seized: frozenset[str]
-    goods_stops: frozenset[str]
+    never_goods: frozenset[str]
+    goods_ends: frozenset[str]
     countable: frozenset[str]
     scales: dict[str, int]
 
@@ -56,8 +56,8 @@ class _SeizureRules:
 def _rules(kb: Knowledge) -> _SeizureRules:
     words = kb.seizure_words
     return _SeizureRules(
-        not_seized=frozenset(w.lower() for w in words.not_seized),
-        goods_stops=frozenset(w.lower() for w in words.goods_stops),
+        never_goods=frozenset(w.lower() for w in words.not_seized),
+        goods_ends=frozenset(w.lower() for w in words.goods_stops),
         countable=frozenset(words.countable_goods),
         scales={w.lower(): n for w, n in words.number_scales.items()},
     )
@@ -80,7 +80,7 @@ def _goods_and_unit(rest: str, kb: Knowledge) -> tuple[str, str, bool] | None:
     "counterfeit luxury handbags" (a plural noun with no unit counts items)."""
     units = kb.seizure_words.units
     rules = _rules(kb)
-    not_seized = rules.not_seized
+    not_seized = rules.never_goods
     rest = re.sub(r"\s*\([^()]*\)", "", rest)  # "480,000 ecstasy (MDMA) tablets"
     clause = re.split(r"[,;:()]|\s[-–—]\s", rest, maxsplit=1)[0]
     words = re.findall(r"[\w'’-]+", clause)
@@ -117,7 +117,7 @@ def _goods_and_unit(rest: str, kb: Knowledge) -> tuple[str, str, bool] | None:
 
 def _goods_phrase(words: list[str], rules: _SeizureRules) -> str:
     """The goods: words up to the first stop word, capitalised word (after the first) or number."""
-    stops = rules.goods_stops
+    stops = rules.goods_ends
     goods: list[str] = []
     for word in words[:6]:
         if word.lower() in stops or any(c.isdigit() for c in word) or (goods and word[:1].isupper()):
