@@ -122,6 +122,18 @@ def test_seizures_words_units_and_distractors() -> None:
     ]
 
 
+def test_scales_and_thousands_separators_with_the_project_knowledge() -> None:
+    facts = facts_of(
+        "Korea Customs Service seized 1.2 million cigarettes, 3,580,000 sticks of cigars and HK$2.5 million "
+        "in cash in Busan."
+    )
+    assert sorted((s.quantity, s.unit) for s in facts.seizures) == [
+        (1_200_000, "sticks"),
+        (2_500_000, "hkd"),
+        (3_580_000, "sticks"),
+    ]
+
+
 def test_operations_code_names_and_leads() -> None:
     facts = facts_of(
         "Hong Kong Customs launched Operation Thunder Gate in August 2023 with Macao Customs against "
