@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE := out/store
 
-.PHONY: demo test lint bench quality clean
+.PHONY: demo test lint bench quality mutation clean
 
 $(BIN)/cckg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +43,13 @@ quality: $(BIN)/cckg
 	$(BIN)/cckg extract --format jsonl data/devset/releases > out/devset.jsonl
 	$(BIN)/python scripts/score.py data/devset/gold out/devset.jsonl
 
+# Mutation testing of the extractor and identity.py (pyproject.toml, [tool.mutmut]): prints the
+# killed and surviving mutants; `.venv/bin/mutmut results` lists the survivors afterwards.
+mutation: $(BIN)/cckg
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
+
 clean:
-	rm -rf out .pytest_cache .ruff_cache
+	rm -rf out .pytest_cache .ruff_cache mutants

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,16 @@ from cckg.model import ReleaseFacts
 KB = Path(__file__).resolve().parent / "kb"
 
 
-@pytest.fixture(scope="session")
-def kb() -> Knowledge:
-    """The small test knowledge: invented agencies of Ruritania (XR) and Freedonia (XF)."""
+@cache
+def small_knowledge() -> Knowledge:
+    """The small test knowledge: invented agencies of Ruritania (XR) and Freedonia (XF).  Loaded
+    once per process (a mutation-testing run forks one pytest session per mutant from it)."""
     return load_knowledge(KB / "gazetteer", KB / "patterns")
+
+
+@pytest.fixture
+def kb() -> Knowledge:
+    return small_knowledge()
 
 
 def facts(text: str, kb: Knowledge, published: str | None = "2023-11-01") -> ReleaseFacts:
