@@ -224,3 +224,14 @@ def test_a_word_added_in_data_is_matched_with_no_code_change(tmp_path: Path, kb:
     assert extract(release, kb).seizures == []
     (seizure,) = extract(release, load_knowledge(copy / "gazetteer", copy / "patterns")).seizures
     assert (seizure.quantity, seizure.unit, seizure.goods) == (20, "kg", "heroin")
+
+
+@pytest.mark.parametrize("filename", sorted(f for f, _ in PATTERN_FILES.values()))
+def test_each_patterns_file_says_what_each_key_is(filename: str) -> None:
+    path = REPO / "data" / "patterns" / filename
+    text = path.read_text(encoding="utf-8")
+    header = text[: re.search(r"(?m)^[a-z_]+:", text).start()]
+    assert sorted(k for k in _yaml_keys(path) if not re.search(rf"(?m)^#\s+{k}\s", header)) == []
+    assert "no Python change is needed" in header
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"data/patterns/{filename}" in readme
