@@ -7,6 +7,7 @@ import ast
 import re
 import shutil
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pycountry
@@ -79,7 +80,8 @@ def test_the_project_knowledge_reads_as_words() -> None:
 # --- every key is read, and the rules keep no words of their own ---------------------------------
 
 
-def _reads() -> set[str]:
+@cache
+def _reads() -> frozenset[str]:
     """Names the package's code reads: attributes, and string keys of subscripts and ``.get``."""
     found: set[str] = set()
     for path in SRC.rglob("*.py"):
@@ -96,7 +98,7 @@ def _reads() -> set[str]:
                 and isinstance(node.args[0], ast.Constant)
             ):
                 found.add(str(node.args[0].value))
-    return found
+    return frozenset(found)
 
 
 def _yaml_keys(path: Path) -> set[str]:
