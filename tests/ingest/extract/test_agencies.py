@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from cckg.ingest.extract import Knowledge
+from cckg.ingest.extract import Knowledge, agencies
 from cckg.model import ReleaseFacts
 
 from .conftest import facts
 
 
-def agencies(found: ReleaseFacts) -> dict[str, tuple[str | None, str, list[str]]]:
+def named(found: ReleaseFacts) -> dict[str, tuple[str | None, str, list[str]]]:
     return {a.name: (a.country, a.kind, a.acronyms) for a in found.agencies}
 
 
 def test_gazetteer_names_aliases_and_acronyms(kb: Knowledge) -> None:
     found = facts("Ruritanian Customs met the FRA and the Freedonia Police Force.", kb)
-    assert agencies(found) == {
+    assert named(found) == {
         "Ruritania Customs Service": ("XR", "customs", ["RCS"]),
         "Freedonia Revenue Administration": ("XF", "customs", ["FRA"]),
         "Freedonia Police Force": ("XF", "police", ["FPF"]),
@@ -51,7 +51,7 @@ def test_later_uses_of_a_defined_acronym_are_mentions_of_the_agency(kb: Knowledg
 
 def test_an_acronym_after_an_unknown_name(kb: Knowledge) -> None:
     found = facts("The Marine Safety Bureau (MSB) met the RCS. The MSB thanked it.", kb)
-    assert agencies(found)["Marine Safety Bureau"] == (None, "other", ["MSB"])
+    assert named(found)["Marine Safety Bureau"] == (None, "other", ["MSB"])
     unknown = next(a for a in found.agencies if a.name == "Marine Safety Bureau")
     assert unknown.key == "marine-safety-bureau" and unknown.confidence == kb.confidence.unknown_agency
 
@@ -69,7 +69,7 @@ def test_compound_mentions(kb: Knowledge) -> None:
     ]
     assert all(r[1] == "compound mention" for a in found.agencies for r in a.resolutions)
     found = facts("The Korea, Ruritania and Strelsau Province Police met.", kb)
-    assert agencies(found) == {
+    assert named(found) == {
         "Korea Police": ("KR", "police", []),
         "Ruritania Police": ("XR", "police", []),
         "Strelsau Province Police": ("XR", "police", []),
@@ -80,9 +80,9 @@ def test_compound_mentions(kb: Knowledge) -> None:
 
 def test_unknown_agencies_by_country_or_named_twice(kb: Knowledge) -> None:
     found = facts("Our Ruritanian Marine Department met the Fair Play Commission. Then it left.", kb)
-    assert agencies(found) == {"Ruritanian Marine Department": ("XR", "other", [])}
+    assert named(found) == {"Ruritanian Marine Department": ("XR", "other", [])}
     found = facts("The Fair Play Commission met. The Fair Play Commission left.", kb)
-    assert agencies(found) == {"Fair Play Commission": (None, "other", [])}
+    assert named(found) == {"Fair Play Commission": (None, "other", [])}
     found = facts("The Director of the Ruritanian Harbour Authority of Strelsau Province spoke.", kb)
     (authority,) = found.agencies
     assert authority.name == "Ruritanian Harbour Authority of Strelsau Province"
@@ -108,3 +108,26 @@ def test_references_back_to_the_last_agency_with_that_noun(kb: Knowledge) -> Non
 def test_a_body_named_before_its_own_unit_is_part_of_its_name(kb: Knowledge) -> None:
     found = facts("The Regional Liaison Office Freedonia Police Force met.", kb)
     assert [a.name for a in found.agencies] == ["Freedonia Police Force"]
+
+
+def test_kinds_and_countries_of_names_the_gazetteer_does_not_know(kb: Knowledge) -> None:
+    assert agencies._kind_for("Strelsau Customs Service", kb) == "customs"  # the longest head
+    assert agencies._kind_for("Harbour Police Bureau", kb) == "police"  # police is longer than bureau
+    assert agencies._kind_for("Harbour Bureau", kb) == "other"
+    assert agencies._kind_for("Harbour Watch", kb) == "other"
+    assert agencies._place_code("Royal Ruritanian Harbour Bureau", kb) == "XR"
+    assert agencies._place_code("Strelsau Province Harbour Bureau", kb) == "XR"
+    assert agencies._place_code("Korea Harbour Bureau", kb) == "KR"
+    assert agencies._place_code("Harbour Bureau", kb) is None
+    assert agencies._place_code("Koreas Harbour Bureau", kb) is None  # whole words only
+    assert agencies._gazetteer_reason("RCS", kb.agencies["xr-rcs"]) == "gazetteer acronym"
+    assert agencies._gazetteer_reason("Ruritanian Customs", kb.agencies["xr-rcs"]) == "gazetteer alias"
+    assert agencies._gazetteer_reason("Harbour Bureau", None) == "agency-name pattern"
+
+
+def test_each_part_of_a_compound_is_an_agency(kb: Knowledge) -> None:
+    assert agencies._compound_part("Ruritania", "Customs", kb) == "xr-rcs"  # that country's customs
+    assert agencies._compound_part("Ruritanian", "Customs", kb) == "xr-rcs"  # a gazetteer alias
+    assert agencies._compound_part("Strelsau Province", "Customs", kb) == "strelsau-province-customs"
+    assert agencies._compound_part("Ruritania", "Police", kb) == "ruritania-police"
+    assert agencies._compound_part("Atlantis", "Customs", kb) == "atlantis-customs"

@@ -83,3 +83,19 @@ def test_agencies_of_the_people_in_a_span(kb: Knowledge) -> None:
 def test_crimes_in_a_span(kb: Knowledge) -> None:
     _, ctx = context("The RCS fights heroin smuggling and the smuggling of endangered species.", kb)
     assert ctx.crimes_in(0, 200) == ["drug-trafficking", "wildlife-trafficking"]
+
+
+def test_the_speaker_is_the_official_nearest_the_quote(kb: Knowledge) -> None:
+    text = 'Mr Ivo Kral of the FPF met the team of Ms Ana Kos of the FRA. "We did well," said Ms Kos, '
+    text += '"and more."'
+    _, ctx = context(text, kb)
+    assert ctx.speaker_agency(text.index("We did")) == FRA
+    assert ctx.speaker_agency(text.index("and more")) == FRA
+    text = '"We did well," said a spokesman. Mr Ivo Kral of the FPF left.'
+    _, ctx = context(text, kb)
+    assert ctx.speaker_agency(1) == FPF  # named within 200 characters after the quote
+    text = (
+        '"We did well," said a spokesman of the RCS.' + " It was long." * 30 + " Mr Ivo Kral of the FPF left."
+    )
+    _, ctx = context(text, kb)
+    assert ctx.speaker_agency(1) is None  # too far

@@ -65,3 +65,10 @@ def test_sentences_that_say_so(kb: Knowledge) -> None:
     found = pairs("The RCS issued a notice. Officers worked together with the FRA.", kb)
     assert found == {(FRA, RCS): kb.confidence.stated_cooperation}  # the publisher is the partner
     assert pairs("The RCS seized heroin acting on a tip.", kb) == {}
+
+
+def test_only_an_intergovernmental_body_at_its_governing_session_is_left_out(kb: Knowledge) -> None:
+    text = "The RCS held its Council Session with the FRA and the FPF today (November 1)."
+    assert set(pairs(text, kb)) == {(FRA, RCS), (FPF, RCS), (FPF, FRA)}  # the RCS is no such body
+    text = "The RLO held the Border Forum with the RCS and the FRA today (November 1)."
+    assert set(pairs(text, kb)) == {(RLO, RCS), (FRA, RLO), (FRA, RCS)}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cckg.ingest.extract import Knowledge
+from cckg.ingest.extract import dates as dates_module
 from cckg.ingest.extract.dates import find_dates
 
 
@@ -102,3 +105,14 @@ def test_the_words_are_the_knowledge_s(kb: Knowledge) -> None:
     assert dates("It was held on Feb 3, 2021.", kb) == []
     assert dates("It was held during March.", kb) == []
     assert dates("It was held on Jan 3, 2021.", kb) == [("2021-01-03", None)]
+
+
+def test_a_named_month_before_or_after_the_release() -> None:
+    pub = date(2023, 6, 15)
+    assert dates_module._named_month(6, -1, pub) == "2022-06"  # "last June" in June: a year ago
+    assert dates_module._named_month(5, -1, pub) == "2023-05"
+    assert dates_module._named_month(7, -1, pub) == "2022-07"
+    assert dates_module._named_month(6, 1, pub) == "2024-06"  # "next June" in June: next year
+    assert dates_module._named_month(7, 1, pub) == "2023-07"
+    assert dates_module._named_month(5, 1, pub) == "2024-05"
+    assert dates_module._named_month(5, 0, pub) == "2023-05"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cckg.ingest.extract import Knowledge
+from cckg.ingest.extract import Knowledge, events
+from cckg.model import Event
 
 from .conftest import facts
 
@@ -109,3 +110,50 @@ def test_delegation_heads(kb: Knowledge) -> None:
     (event,) = facts(text, kb).events
     assert event.delegation_heads == ["Ivo Kral"]
     assert "Freedonia Revenue Administration" in event.participants
+
+
+# --- the rules that tell two mentions of one event apart ----------------------------------------
+
+
+def test_one_name_the_head_or_tail_of_the_other() -> None:
+    assert events._one_names_the_other("regional drug forum", "drug forum")
+    assert events._one_names_the_other("regional workshop on ipr", "regional workshop")
+    assert events._one_names_the_other("forum", "forum")
+    assert not events._one_names_the_other("regional drug forum", "forum")  # one word: too vague
+    assert not events._one_names_the_other("regional drug forum", "regional forum")
+    assert not events._one_names_the_other("drug forums", "drug forum")
+
+
+def test_same_event_by_kind_ordinal_and_names() -> None:
+    forum = Event(kind="forum", name="Regional Drug Forum")
+    assert events._same_event(forum, Event(kind="forum", name="Drug Forum"))
+    assert not events._same_event(forum, Event(kind="meeting", name="Drug Forum"))
+    assert events._same_event(
+        Event(kind="forum", name="3rd A", ordinal=3), Event(kind="forum", name="B", ordinal=3)
+    )
+    assert not events._same_event(
+        Event(kind="forum", name="3rd A", ordinal=3), Event(kind="forum", name="3rd A", ordinal=4)
+    )
+    assert events._same_event(
+        Event(kind="forum", name="x", series="Drug Forum"), Event(kind="forum", name="Drug Forum")
+    )
+    assert not events._same_event(Event(kind="forum", name=None), Event(kind="forum", name=None))
+
+
+def test_a_mention_refers_to_an_earlier_event_by_its_distinctive_words() -> None:
+    earlier = Event(kind="meeting", name="Tripartite Customs Meetings")
+    assert events._refers_to(
+        Event(kind="meeting", name="the tripartite meeting"), earlier, {"the", "meeting"}
+    )
+    assert not events._refers_to(Event(kind="forum", name="the tripartite forum"), earlier, {"the", "forum"})
+    assert not events._refers_to(
+        Event(kind="meeting", name="the bilateral meeting"), earlier, {"the", "meeting"}
+    )
+
+
+def test_ordinals_and_numbers_in_words(kb: Knowledge) -> None:
+    rules = events._rules(kb)
+    assert [events._ordinal(w, rules) for w in ("34th", "1st", "First", "second", "third", "34", "x")] == [
+        34, 1, 1, 2, 3, None, None,
+    ]  # fmt: skip
+    assert [events._number_word(w) for w in ("3", "three", "twelve", "many")] == [3, 3, 12, None]

@@ -237,3 +237,9 @@ def test_each_patterns_file_says_what_each_key_is(filename: str) -> None:
     assert "no Python change is needed" in header
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"data/patterns/{filename}" in readme
+
+
+def test_country_names_for_codes(kb: Knowledge) -> None:
+    assert kb.country_name("KR") == "South Korea"  # the common name where ISO 3166 has one
+    assert kb.country_name("FR") == "France"
+    assert kb.country_name("XR") == "XR"  # a code ISO 3166 does not assign

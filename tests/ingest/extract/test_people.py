@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cckg.ingest.extract import Knowledge
+from cckg.ingest.extract import Knowledge, people
+from cckg.ingest.extract.agencies import AgencyFinding
 
-from .conftest import facts
+from .conftest import context, facts
 
 
 def officials(text: str, kb: Knowledge) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:
@@ -81,3 +82,32 @@ def test_the_agency_of_the_sentence_or_of_the_release(kb: Knowledge) -> None:
     assert found["Ana Kos"][3] == "Freedonia Revenue Administration"
     found = officials("The RCS hosted it. Later, Ms Ana Kos spoke in Zenda.", kb)
     assert found["Ana Kos"][3] == "Ruritania Customs Service"
+
+
+def test_an_agency_by_its_post_a_tail_or_the_one_gazetteer_post(kb: Knowledge) -> None:
+    found = AgencyFinding()
+    assert people._agency_by_post("Chief Revenue Guard", found, kb) == "xf-fra"  # the one post of that name
+    assert people._agency_by_post("Chief Revenue Guard of Zenda", found, kb) == "xf-fra"
+    assert people._agency_by_post("Director", found, kb) is None
+    found = _ctx("The Freedonia Police Force met.", kb).agencies
+    assert people._agency_by_post("Director of the Freedonia Police", found, kb) == "xf-police"
+    assert people._agency_by_post("Director of Freedonia", found, kb) is None  # one word: too vague
+    assert people._agency_by_post("Director of the Ruritania Police", found, kb) is None
+
+
+def test_short_references_and_name_cuts(kb: Knowledge) -> None:
+    found = people.PeopleFinding()
+    found.officials = {"Anna Berg": None, "Ivo Kral": None, "Anna-Lena Berg": None}  # type: ignore[dict-item]
+    assert people._resolve_short(["Berg"], found) == "Anna-Lena Berg"  # the last one named
+    assert people._resolve_short(["Kral"], found) == "Ivo Kral"
+    assert people._resolve_short(["Ivo", "Kral"], found) is None  # not shorter than a known name
+    assert people._resolve_short(["Lena"], found) == "Anna-Lena Berg"
+    assert people._clean_name("Ivo Kral Commissioner", [(9, 21)], 0, kb) == "Ivo Kral"
+    assert people._clean_name("Ivo Kral said", [], 0, kb) == "Ivo Kral"
+    assert people._clean_name("Ivo Kral", [(100, 120)], 0, kb) == "Ivo Kral"
+    assert people._gap_is_acronym(" (RCS), ") and people._gap_is_acronym(",")
+    assert not people._gap_is_acronym(" (the RCS) ")
+
+
+def _ctx(text: str, kb: Knowledge):
+    return context(text, kb)[1]
