@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE := out/store
 
-.PHONY: demo test lint bench quality quality-real clean
+.PHONY: demo test lint bench quality quality-real mutation clean
 
 $(BIN)/cckg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ quality-real:
 	$(BIN)/python scripts/score.py out/realset/dev/gold out/realset/dev/pred.jsonl
 	@echo "== test split (measure only)"
 	$(BIN)/python scripts/score.py out/realset/test/gold out/realset/test/pred.jsonl
+# Mutation testing of the extractor and identity.py (pyproject.toml, [tool.mutmut]): prints the
+# killed and surviving mutants; `.venv/bin/mutmut results` lists the survivors afterwards.
+mutation: $(BIN)/cckg
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
 
 clean:
-	rm -rf out .pytest_cache .ruff_cache
+	rm -rf out .pytest_cache .ruff_cache mutants

@@ -25,9 +25,10 @@ PENDING = {
     "cckg.ingest.map.facts_to_graph": "the mapping split by fact type",
     "cckg.ingest.extract.agencies.find_agencies": "the extractor's rules",
     "cckg.ingest.extract.dates._resolve": "the extractor's rules",
+    "cckg.ingest.extract.dates._rules": "the extractor's rules",
     "cckg.ingest.extract.events.find_events": "the extractor's rules",
-    "cckg.ingest.extract.operations.find_operations": "the extractor's rules",
     "cckg.ingest.extract.people.find_people": "the extractor's rules",
+    "cckg.ingest.extract.seizures.find_seizures": "the extractor's rules",
 }
 
 

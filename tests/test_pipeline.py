@@ -146,3 +146,13 @@ def test_ingest_of_the_real_pipeline_is_idempotent(tmp_path: Path) -> None:
         second = pipeline.ingest(store, [releases])
         assert second.ingested == [] and len(second.skipped) == first.files
         assert _quads(store) == quads
+
+
+def test_a_new_software_version_extracts_stored_releases_again(
+    release_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with OxigraphStore() as store:
+        pipeline.ingest(store, [release_dir], stages=fake_stages())
+        monkeypatch.setattr(pipeline, "__version__", __version__ + ".post1")
+        report = pipeline.ingest(store, [release_dir], stages=fake_stages())
+        assert report.ingested == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"] and report.skipped == []

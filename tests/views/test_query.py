@@ -611,7 +611,7 @@ def test_iri_parameters_are_checked(kg: OxigraphStore) -> None:
     named = query.parse_query("# param: g iri required - g\nSELECT ?g WHERE {\n#@params\n}\n", "iri")
     result = query.run(kg, named, {"g": str(RELEASE_2004)})
     assert isinstance(result, SelectResult) and result.rows == [{"g": RELEASE_2004}]
-    for bad in ["no-scheme", "http://x> } DROP ALL #", "http://a b"]:
+    for bad in ["no-scheme", "http://x> } DROP ALL #", "http://a b", "http://x>y", "http://x<y", 'http://x"y']:
         with pytest.raises(query.QueryError, match="parameter g"):
             query.run(kg, named, {"g": bad})
 

@@ -6,6 +6,7 @@ import pytest
 
 from cckg.ingest.extract import extract
 from cckg.ingest.extract.dates import find_dates
+from cckg.ingest.extract.knowledge import knowledge
 from cckg.ingest.read import parse_release
 from cckg.model import ReleaseFacts
 
@@ -33,13 +34,13 @@ def facts_of(text: str, published: str | None = "2023-11-01") -> ReleaseFacts:
     ],
 )
 def test_dates_resolve_against_publication(phrase: str, value: str, end_value: str | None) -> None:
-    found = find_dates(f"The meeting was held {phrase} in Seoul.", "2023-11-01")
+    found = find_dates(f"The meeting was held {phrase} in Seoul.", "2023-11-01", knowledge())
     assert [(d.value, d.end_value) for d in found] == [(value, end_value)]
 
 
 def test_relative_date_without_publication_is_left_out() -> None:
-    assert find_dates("The meeting was held today (November 1).", None) == []
-    assert [d.value for d in find_dates("It was held on 3 March 2021.", None)] == ["2021-03-03"]
+    assert find_dates("The meeting was held today (November 1).", None, knowledge()) == []
+    assert [d.value for d in find_dates("It was held on 3 March 2021.", None, knowledge())] == ["2021-03-03"]
 
 
 def test_agency_aliases_acronyms_and_compounds() -> None:
@@ -121,6 +122,18 @@ def test_seizures_words_units_and_distractors() -> None:
     ]
 
 
+def test_scales_and_thousands_separators_with_the_project_knowledge() -> None:
+    facts = facts_of(
+        "Korea Customs Service seized 1.2 million cigarettes, 3,580,000 sticks of cigars and HK$2.5 million "
+        "in cash in Busan."
+    )
+    assert sorted((s.quantity, s.unit) for s in facts.seizures) == [
+        (1_200_000, "sticks"),
+        (2_500_000, "hkd"),
+        (3_580_000, "sticks"),
+    ]
+
+
 def test_operations_code_names_and_leads() -> None:
     facts = facts_of(
         "Hong Kong Customs launched Operation Thunder Gate in August 2023 with Macao Customs against "
@@ -161,7 +174,7 @@ def test_every_fact_quotes_its_evidence_exactly() -> None:
 
 def test_compound_mentions_with_regions_and_unknown_parts() -> None:
     facts = facts_of(
-        "A joint operation codenamed \"Skyfall 7\" was mounted by the Hong Kong, Guangdong and Macau Police "
+        'A joint operation codenamed "Skyfall 7" was mounted by the Hong Kong, Guangdong and Macau Police '
         "authorities between July 9 and August 8 against cigarette smuggling."
     )
     by_name = {a.name: a for a in facts.agencies}
@@ -210,5 +223,7 @@ def test_wire_dateline_gives_the_publication_date() -> None:
 
 
 def test_ranges_across_two_dates_and_bare_relative_days() -> None:
-    found = find_dates("from November 25 to today (November 27); at today's meeting", "2014-11-27")
+    found = find_dates(
+        "from November 25 to today (November 27); at today's meeting", "2014-11-27", knowledge()
+    )
     assert [(d.value, d.end_value) for d in found] == [("2014-11-25", "2014-11-27"), ("2014-11-27", None)]

@@ -2,11 +2,14 @@
 
 ``extract(release)`` returns a :class:`cckg.model.ReleaseFacts`; every fact carries the
 sentence it comes from (quote and character offsets into ``release.text``) and a confidence.
+``extract(release, kb)`` extracts with other knowledge (:func:`load_knowledge`) than the project's.
 """
 
 from __future__ import annotations
 
 import re
+
+from spacy.tokens import Doc
 
 from cckg.ingest.extract.agencies import find_agencies
 from cckg.ingest.extract.agreements import find_agreements
@@ -14,6 +17,7 @@ from cckg.ingest.extract.context import Context
 from cckg.ingest.extract.cooperation import find_cooperation
 from cckg.ingest.extract.dates import find_dates
 from cckg.ingest.extract.events import find_events
+from cckg.ingest.extract.knowledge import Knowledge, knowledge, load_knowledge
 from cckg.ingest.extract.nlp import Mention, matchers, parse, sentence_spans, spans
 from cckg.ingest.extract.operations import find_operations
 from cckg.ingest.extract.people import find_people
@@ -21,29 +25,40 @@ from cckg.ingest.extract.seizures import find_seizures
 from cckg.ingest.read import Release
 from cckg.model import Evidence, ReleaseFacts
 
-__all__ = ["extract"]
+__all__ = ["Knowledge", "extract", "load_knowledge", "read_context"]
 
 
-def extract(release: Release) -> ReleaseFacts:
-    built = matchers()
-    doc = parse(release.content)
+def read_context(release: Release, kb: Knowledge) -> tuple[Doc, Context]:
+    """The tokens of ``release`` and what the fact finders share: its sentences, dates, places,
+    crime types, agencies and people."""
+    built = matchers(kb)
+    doc = parse(release.content, kb)
     sentences = sentence_spans(doc, release.content)
     ctx = Context(
+        kb=kb,
         text=release.text,
         content=release.content,
         published=release.published,
         sentences=sentences,
-        dates=find_dates(release.content, release.published),
+        dates=find_dates(release.content, release.published, kb),
         places=spans(doc, built.place),
         crimes=spans(doc, built.crime),
     )
-    ctx.agencies = find_agencies(doc, release.content)
+    ctx.agencies = find_agencies(doc, release.content, kb)
     agency_spans = [(m.start, m.end) for m in ctx.agencies.mentions]
     ctx.crimes = _specific_crimes(
-        [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)], release.content
+        [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)],
+        release.content,
+        kb.crime_words.general_crime,
     )
-    ctx.people = find_people(doc, release.content, sentences, ctx.agencies)
+    ctx.people = find_people(doc, release.content, sentences, ctx.agencies, kb)
+    return doc, ctx
 
+
+def extract(release: Release, kb: Knowledge | None = None) -> ReleaseFacts:
+    """The facts of ``release``, found with the knowledge ``kb`` (by default the project's)."""
+    kb = kb or knowledge()
+    doc, ctx = read_context(release, kb)
     events = find_events(doc, ctx)
     agreements = find_agreements(doc, ctx, events)
     operations = find_operations(doc, ctx)
@@ -83,16 +98,13 @@ def extract(release: Release) -> ReleaseFacts:
     )
 
 
-GENERAL_CRIME = "smuggling"
-
-
-def _specific_crimes(crimes: list[Mention], text: str) -> list[Mention]:
-    """Drop general "smuggling" where the text says what is smuggled ("the smuggling of
-    endangered species", "methamphetamine smuggling"): the specific type stands for it."""
+def _specific_crimes(crimes: list[Mention], text: str, general: str) -> list[Mention]:
+    """Drop the ``general`` crime type ("smuggling") where the text says what is smuggled ("the
+    smuggling of endangered species", "methamphetamine smuggling"): the specific type stands for it."""
     kept = []
     for crime in crimes:
-        if crime.key == GENERAL_CRIME and any(
-            other.key != GENERAL_CRIME
+        if crime.key == general and any(
+            other.key != general
             and (
                 re.fullmatch(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}", text[crime.end : other.start])
                 or 0 <= crime.start - other.end <= 3

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from spacy.tokens import Doc
 
 from cckg.identity import slug
-from cckg.ingest.extract.knowledge import GazetteerAgency, Knowledge, knowledge
-from cckg.ingest.extract.nlp import Mention, matchers, phrase_regex, spans, within
+from cckg.ingest.extract.knowledge import GazetteerAgency, Knowledge, derived
+from cckg.ingest.extract.nlp import Mention, alternation, matchers, phrase_regex, spans, within
 from cckg.model import Agency, Evidence
 
 
@@ -26,10 +25,10 @@ class AgencyFinding:
     def name(self, key: str) -> str:
         return self.agencies[key].name
 
-    def add(self, mention: Mention) -> None:
+    def add(self, mention: Mention, kb: Knowledge) -> None:
         """Record an agency named indirectly (by a post title) at ``mention``."""
         if mention.key not in self.agencies:
-            self.agencies[mention.key] = _new_agency(mention, knowledge(), "")
+            self.agencies[mention.key] = _new_agency(mention, kb)
         self.mentions.append(mention)
         self.mentions.sort(key=lambda m: m.start)
 
@@ -37,9 +36,8 @@ class AgencyFinding:
         return within(self.mentions, start, end)
 
 
-@cache
-def _alias_index() -> dict[str, str]:
-    kb = knowledge()
+@derived
+def _alias_index(kb: Knowledge) -> dict[str, str]:
     index: dict[str, str] = {}
     for agency in kb.agencies.values():
         for name in (agency.name, *agency.aliases, *agency.acronyms):
@@ -47,12 +45,11 @@ def _alias_index() -> dict[str, str]:
     return index
 
 
-@cache
-def _compound_re() -> re.Pattern[str]:
-    kb = knowledge()
+@derived
+def _compound_re(kb: Knowledge) -> re.Pattern[str]:
     places = sorted({*kb.countries, *kb.demonyms, *kb.regions}, key=len, reverse=True)
     place = "|".join(re.escape(p) for p in places if p[:1].isupper())
-    heads = sorted(kb.patterns["agency_heads"], key=len, reverse=True)
+    heads = sorted(kb.agency_words.agency_heads, key=len, reverse=True)
     head = "|".join(re.escape(h.title()) for h in heads)
     return re.compile(
         rf"\b(?P<places>(?:{place})(?:\s*,\s*(?:{place}))*\s*,?\s+and\s+(?:the\s+)?(?:{place}))"
@@ -60,20 +57,22 @@ def _compound_re() -> re.Pattern[str]:
     )
 
 
-@cache
-def _unknown_re() -> re.Pattern[str]:
-    heads = sorted(knowledge().patterns["agency_heads"], key=len, reverse=True)
+@derived
+def _unknown_re(kb: Knowledge) -> re.Pattern[str]:
+    words = kb.agency_words
+    heads = sorted(words.agency_heads, key=len, reverse=True)
     head = "|".join(re.escape(h.title()).replace(r"\-", "-") for h in heads)
-    word = r"(?!The\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*\b"
+    word = rf"(?!(?:{alternation(words.non_name_words)})\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*\b"
+    joins = alternation(words.name_connectors)
     return re.compile(
-        rf"\b(?P<name>(?:{word}\s+(?:(?:of|and|for|the)\s+)?){{0,5}}?(?:{head}))"
+        rf"\b(?P<name>(?:{word}\s+(?:(?:{joins})\s+)?){{0,5}}?(?:{head}))"
         rf"(?P<of>\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?(?!\s*[A-Z][a-z])"
     )
 
 
-@cache
-def _head_re() -> re.Pattern[str]:
-    heads = {h.split()[-1].title() for h in knowledge().patterns["agency_heads"]}
+@derived
+def _head_re(kb: Knowledge) -> re.Pattern[str]:
+    heads = {h.split()[-1].title() for h in kb.agency_words.agency_heads}
     return re.compile(r"\b(?:" + "|".join(sorted(heads)) + r")\b")
 
 
@@ -89,28 +88,36 @@ def _windowed(pattern: re.Pattern[str], text: str, anchor: str, reach: int = 200
     return [match for start, end in windows for match in pattern.finditer(text, start, end)]
 
 
+@derived
+def _led_re(kb: Knowledge) -> re.Pattern[str]:
+    """A known name joined to "-led", "-coordinated" ...: "an AFP-led investigation"."""
+    return re.compile(rf"\b([A-Z][\w&]{{1,15}})(?=-(?:{alternation(kb.agency_words.led_suffixes)})\b)")
+
+
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
 
 
 def _compound_part(part: str, head: str, kb: Knowledge) -> str:
     """The agency one part of a compound names: "Korea" + "Customs" -> Korea Customs Service; a
     part the gazetteer does not know becomes an agency of its own ("Guangdong Police")."""
-    key = _alias_index().get(f"{part} {head}".lower())
+    key = _alias_index(kb).get(f"{part} {head}".lower())
     code = kb.countries.get(part) or kb.demonyms.get(part) or kb.regions.get(part)
-    if key is None and code and head.lower().startswith("customs") and part not in kb.regions:
+    customs = kb.agency_words.customs_head_word
+    if key is None and code and head.lower().startswith(customs) and part not in kb.regions:
         key = kb.customs_by_country.get(code)
     return key or slug(f"{part} {head}")
 
 
-@cache
-def _leading_title_re() -> re.Pattern[str]:
-    titles = "|".join(re.escape(t) for t in sorted(knowledge().titles, key=len, reverse=True))
-    return re.compile(rf"^(?:(?:The|A|An|Both|Our|Its|Their)\s+)?(?:(?:{titles})(?:\s+of(?:\s+the)?)?\s+)?")
+@derived
+def _leading_title_re(kb: Knowledge) -> re.Pattern[str]:
+    titles = "|".join(re.escape(t) for t in sorted(kb.titles, key=len, reverse=True))
+    leading = alternation(kb.agency_words.leading_words)
+    return re.compile(rf"^(?:(?:{leading})\s+)?(?:(?:{titles})(?:\s+of(?:\s+the)?)?\s+)?")
 
 
-def _strip_title(start: int, name: str) -> tuple[int, str]:
+def _strip_title(start: int, name: str, kb: Knowledge) -> tuple[int, str]:
     """Drop a leading article or post title: "President of Integrity Authority of Hungary"."""
-    lead = _leading_title_re().match(name)
+    lead = _leading_title_re(kb).match(name)
     cut = lead.end() if lead else 0
     return start + cut, name[cut:]
 
@@ -126,17 +133,16 @@ def _place_code(text: str, kb: Knowledge) -> str | None:
 
 def _kind_for(name: str, kb: Knowledge) -> str:
     lowered = name.lower()
-    for head, kind in sorted(kb.patterns["agency_heads"].items(), key=lambda kv: -len(kv[0])):
+    for head, kind in sorted(kb.agency_words.agency_heads.items(), key=lambda kv: -len(kv[0])):
         if head in lowered:
             return str(kind)
     return "other"
 
 
-def find_agencies(doc: Doc, text: str) -> AgencyFinding:
+def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
     """Find the agencies of a release in its (chrome-masked) ``text``."""
-    kb = knowledge()
     found = AgencyFinding()
-    built = matchers()
+    built = matchers(kb)
     candidates: list[Mention] = spans(doc, built.agency_names, built.agency_exact)
     taken = [(m.start, m.end) for m in candidates]
 
@@ -144,8 +150,8 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         return not any(start < e and s < end for s, e in taken)
 
     # "Hong Kong and Korea Customs", "Mainland, Hong Kong and Macao Customs"
-    compound_anchor = rf"\band\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+(?:{_head_re().pattern})"
-    for match in _windowed(_compound_re(), text, compound_anchor, reach=120):
+    compound_anchor = rf"\band\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+(?:{_head_re(kb).pattern})"
+    for match in _windowed(_compound_re(kb), text, compound_anchor, reach=120):
         head = match.group("head")
         parts = re.split(r"\s*,\s*|\s+and\s+(?:the\s+)?", match.group("places"))
         keys = [_compound_part(part, head, kb) for part in parts]
@@ -168,9 +174,9 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         if before:
             defined[acronym] = before[-1].key
             continue
-        unknown = _unknown_re().search(text, max(0, match.start() - 120), match.start())
+        unknown = _unknown_re(kb).search(text, max(0, match.start() - 120), match.start())
         while unknown and unknown.end() < match.start() - 2:
-            unknown = _unknown_re().search(text, unknown.end(), match.start())
+            unknown = _unknown_re(kb).search(text, unknown.end(), match.start())
         if unknown and free(*unknown.span()):
             name = unknown.group(0).strip()
             key = slug(name)
@@ -181,8 +187,8 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     # Agencies the gazetteer does not know, recognised by pattern: a name ending in an agency
     # head noun that names a country ("Royal Thai Customs", "Integrity Authority of Hungary"), or
     # that the release names at least twice ("the Competition Commission").
-    for match in _windowed(_unknown_re(), text, _head_re().pattern, reach=90):
-        start, name = _strip_title(match.start(), match.group(0).strip())
+    for match in _windowed(_unknown_re(kb), text, _head_re(kb).pattern, reach=90):
+        start, name = _strip_title(match.start(), match.group(0).strip(), kb)
         end = start + len(name)
         if not name or not free(start, end) or name in kb.countries or len(name.split()) < 2:
             continue
@@ -193,10 +199,8 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         taken.append((start, end))
 
     # "an AFP-led investigation": a known name joined to "-led" is one token for spaCy.
-    for match in re.finditer(
-        r"\b([A-Z][\w&]{1,15})(?=-(?:led|coordinated|organised|organized|hosted|run)\b)", text
-    ):
-        key = _alias_index().get(match.group(1).lower())
+    for match in _led_re(kb).finditer(text):
+        key = _alias_index(kb).get(match.group(1).lower())
         if key and free(*match.span()):
             candidates.append(Mention(match.start(), match.end(), key, match.group(1), "gazetteer name"))
             taken.append(match.span())
@@ -211,7 +215,7 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
     candidates.sort(key=lambda m: m.start)
 
     # References back: "the Department" -> the last agency whose name has that noun.
-    nouns: dict[str, str] = {str(n).title(): phrase for phrase, n in kb.patterns["reference_nouns"].items()}
+    nouns: dict[str, str] = {str(n).title(): phrase for phrase, n in kb.agency_words.reference_nouns.items()}
     for match in re.finditer(rf"\b[Tt]he ({'|'.join(map(re.escape, nouns))})\b", text):
         if not free(*match.span()):
             continue
@@ -231,14 +235,14 @@ def find_agencies(doc: Doc, text: str) -> AgencyFinding:
         for i, m in enumerate(candidates)
         if not (
             i + 1 < len(candidates)
-            and text[m.end : candidates[i + 1].start] in (" ", "'s ", "’s ")
+            and re.fullmatch(r"(?:['’]s)? ", text[m.end : candidates[i + 1].start])
             and m.key != candidates[i + 1].key
         )
     ]
     for mention in candidates:
         agency = found.agencies.get(mention.key)
         if agency is None:
-            agency = _new_agency(mention, kb, text)
+            agency = _new_agency(mention, kb)
             found.agencies[mention.key] = agency
         surface = " ".join(mention.text.split())
         if surface != agency.name and slug(surface) not in {slug(r[0]) for r in agency.resolutions}:
@@ -274,7 +278,7 @@ def _names_of(key: str, surface: str, kb: Knowledge) -> list[str]:
     return [surface]
 
 
-def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
+def _new_agency(mention: Mention, kb: Knowledge) -> Agency:
     known = kb.agencies.get(mention.key)
     if known:
         return Agency(
@@ -285,7 +289,7 @@ def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
             kind=known.kind,
             key=known.key,
             wikidata=known.wikidata,
-            confidence=0.95,
+            confidence=kb.confidence.known_agency,
         )
     name = " ".join(mention.text.split())
     short = re.split(r"\s+of\s+(?:the\s+)?", name, maxsplit=1)[0]  # "X Department of the Y Region"
@@ -296,5 +300,5 @@ def _new_agency(mention: Mention, kb: Knowledge, text: str) -> Agency:
         country=_place_code(name, kb),
         kind=_kind_for(name, kb),
         key=mention.key,
-        confidence=0.7,
+        confidence=kb.confidence.unknown_agency,
     )

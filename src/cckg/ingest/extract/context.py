@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from cckg.ingest.extract.agencies import AgencyFinding
 from cckg.ingest.extract.dates import DateMention
-from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import Mention, phrase_regex, within
+from cckg.ingest.extract.knowledge import Knowledge, derived
+from cckg.ingest.extract.nlp import Mention, alternation, phrase_regex, within
 from cckg.ingest.extract.people import PeopleFinding
 from cckg.model import Evidence
 
@@ -27,8 +27,20 @@ class Sentence:
         return self.start_char
 
 
+@derived
+def _leading_re(kb: Knowledge) -> re.Pattern[str]:
+    """ "-led", "-coordinated" right after an agency's name (within the longest suffix and one)."""
+    return re.compile(rf"-(?:{alternation(kb.agency_words.led_suffixes)})\b")
+
+
+@derived
+def _leading_reach(kb: Knowledge) -> int:
+    return 2 + max(len(s) for s in kb.agency_words.led_suffixes)
+
+
 @dataclass
 class Context:
+    kb: Knowledge  # what the rules know: gazetteers and the words of data/patterns/
     text: str  # the release text: evidence quotes come from it
     content: str  # the same with page chrome masked
     published: str | None
@@ -84,7 +96,7 @@ class Context:
     def place_in(
         self, start: int, end: int, prefer_after: tuple[str, ...] = ()
     ) -> tuple[str | None, str | None]:
-        kb = knowledge()
+        kb = self.kb
         agency_spans = [(m.start, m.end) for m in self.agencies.mentions]
         inside = [
             p
@@ -152,9 +164,7 @@ class Context:
             for m in self.agencies.mentions
             if start <= m.start < end
             and m.key in self.agencies.agencies
-            and re.match(
-                r"-(?:led|coordinated|organised|organized|hosted|run)\b", self.content[m.end : m.end + 13]
-            )
+            and _leading_re(self.kb).match(self.content[m.end : m.end + _leading_reach(self.kb)])
         ]
 
     def people_in(self, start: int, end: int) -> list[str]:

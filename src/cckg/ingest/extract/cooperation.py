@@ -12,22 +12,29 @@ import re
 from itertools import combinations
 
 from cckg.ingest.extract.context import Context
-from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import phrase_regex
+from cckg.ingest.extract.knowledge import Knowledge, derived
+from cckg.ingest.extract.nlp import alternation, phrase_regex
 from cckg.model import Agreement, Cooperation, Event, Evidence, Operation
 
-SMALL_GROUP = 3
-_BETWEEN = re.compile(
-    r"\b(?:co-?operation|collaboration|partnership|exchange|mechanism|liaison|ties|relations)"
-    r"(?:\s+[\w-]+){0,3}?\s+between\b",
-    re.IGNORECASE,
-)
+
+@derived
+def _between_re(kb: Knowledge) -> re.Pattern[str]:
+    """ "cooperation between A and B", "the close ties between ..." """
+    nouns = alternation(kb.cooperation_words.between_nouns)
+    return re.compile(rf"\b(?:{nouns})(?:\s+[\w-]+){{0,3}}?\s+between\b", re.IGNORECASE)
 
 
-def _pairs(leads: list[str], others: list[str], star: bool = False) -> list[tuple[str, str]]:
+@derived
+def _session_re(kb: Knowledge) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{alternation(kb.cooperation_words.governing_sessions)})\b")
+
+
+def _pairs(
+    leads: list[str], others: list[str], small_group: int, star: bool = False
+) -> list[tuple[str, str]]:
     """Every pair of a small group; a large group (or ``star``) pairs its leads with the rest."""
     everyone = list(dict.fromkeys([*leads, *others]))
-    if not leads or (len(everyone) <= SMALL_GROUP and not star):
+    if not leads or (len(everyone) <= small_group and not star):
         return [tuple(sorted(p)) for p in combinations(everyone, 2)]  # type: ignore[misc]
     pairs = {tuple(sorted((a, b))) for a in leads for b in everyone if a != b}
     return sorted(pairs)  # type: ignore[arg-type]
@@ -38,15 +45,15 @@ def _own_session(event: Event, agency: str, ctx: Context) -> bool:
     record = next((a for a in ctx.agencies.agencies.values() if a.name == agency), None)
     if record is None or record.kind != "intergovernmental":
         return False
-    return bool(
-        re.search(r"\b(?:Council|General Assembly|Policy Commission|Governing Board)\b", event.name or "")
-    )
+    return bool(_session_re(ctx.kb).search(event.name or ""))
 
 
 def find_cooperation(
     ctx: Context, events: list[Event], agreements: list[Agreement], operations: list[Operation]
 ) -> list[Cooperation]:
     links: dict[tuple[str, str], Cooperation] = {}
+    words, confidence = ctx.kb.cooperation_words, ctx.kb.confidence
+    small = words.small_group
 
     def link(pair: tuple[str, str], evidence: list[Evidence], confidence: float) -> None:
         if pair[0] == pair[1]:
@@ -62,28 +69,29 @@ def find_cooperation(
         members = [p for p in event.participants if not _own_session(event, p, ctx)]
         leads = [o for o in event.organizers if o in members] or members[:1]
         # "two bilateral conferences": separate events, so their guests did not meet each other.
-        several = (event.name or "").lower().endswith(("conferences", "meetings", "visits", "forums"))
-        for pair in _pairs(leads if len(members) > SMALL_GROUP or several else [], members, star=several):
-            link(pair, event.evidence, 0.8)
+        several = (event.name or "").lower().endswith(tuple(words.several_events_suffixes))
+        for pair in _pairs(leads if len(members) > small or several else [], members, small, star=several):
+            link(pair, event.evidence, confidence.event_cooperation)
     for agreement in agreements:
-        for pair in _pairs([], agreement.parties):
-            link(pair, agreement.evidence, 0.85)
+        for pair in _pairs([], agreement.parties, small):
+            link(pair, agreement.evidence, confidence.agreement_cooperation)
     for operation in operations:
-        for pair in _pairs(operation.led_by, operation.participants):
-            link(pair, operation.evidence, 0.75)
+        for pair in _pairs(operation.led_by, operation.participants, small):
+            link(pair, operation.evidence, confidence.operation_cooperation)
     _cue_sentences(ctx, link)
     return list(links.values())
 
 
 def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
     """Pairs from sentences that say two agencies work together."""
-    cues = phrase_regex(tuple(knowledge().patterns["cooperation_cues"]))
+    cues = phrase_regex(tuple(ctx.kb.cooperation_words.cooperation_cues))
+    stated = ctx.kb.confidence.stated_cooperation
     publisher = ctx.publisher()
-    for between in _BETWEEN.finditer(ctx.content):
+    for between in _between_re(ctx.kb).finditer(ctx.content):
         start, end = ctx.sentence_span(between.start())
         named = ctx.agencies_in(between.end(), end)
         for a, b in combinations(named[:2], 2):
-            link(tuple(sorted((a, b))), [ctx.evidence(start, end)], 0.7)
+            link(tuple(sorted((a, b))), [ctx.evidence(start, end)], stated)
     done: set[int] = set()
     for match in cues.finditer(ctx.content):
         start, end = ctx.sentence_span(match.start())
@@ -99,4 +107,4 @@ def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
         for subject in subjects[:2]:
             for partner in after:
                 if partner != subject:
-                    link(tuple(sorted((subject, partner))), evidence, 0.7)
+                    link(tuple(sorted((subject, partner))), evidence, stated)

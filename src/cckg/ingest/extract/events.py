@@ -11,26 +11,60 @@ from spacy.tokens import Doc
 from text_to_num import alpha2digit, text2num
 
 from cckg.ingest.extract.context import Context, Sentence
-from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import has_phrase, longest, matchers, phrase
+from cckg.ingest.extract.knowledge import Knowledge, derived
+from cckg.ingest.extract.nlp import alternation, has_phrase, longest, matchers, phrase
 from cckg.model import Event
 
-_MONTH_WORD = re.compile(
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-)
 _DURATION = re.compile(r"\b(\w+)-day\b", re.IGNORECASE)
-_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 
 
-def _ordinal(token_text: str) -> int | None:
-    match = _ORDINAL.match(token_text)
+@dataclass(frozen=True)
+class _EventRules:
+    """What the event rules build from the knowledge once."""
+
+    ordinal: re.Pattern[str]  # "34th"
+    calendar_word: re.Pattern[str]  # a month or a day name
+    stops: frozenset[str]
+    name_inner: frozenset[str]
+    complements: frozenset[str]
+    complement_joiners: frozenset[str]
+    generic: frozenset[str]
+    exclusions: frozenset[str]
+    next_words: frozenset[str]
+    weak: frozenset[str]
+    ordinals: dict[str, int]
+
+
+@derived
+def _rules(kb: Knowledge) -> _EventRules:
+    words = kb.event_words
+
+    def lowered(items: list[str]) -> frozenset[str]:
+        return frozenset(w.lower() for w in items)
+
+    calendar = [*kb.date_words.months, *kb.date_words.weekdays]
+    return _EventRules(
+        ordinal=re.compile(rf"^(\d+)(?:{alternation(kb.date_words.ordinal_suffixes)})$", re.IGNORECASE),
+        calendar_word=re.compile(f"(?:{alternation(calendar)})"),
+        stops=lowered(words.event_name_stops),
+        name_inner=frozenset(words.event_name_inner),
+        complements=frozenset(words.event_name_complements),
+        complement_joiners=frozenset(words.event_name_complement_joiners),
+        generic=lowered(words.generic_event_words),
+        exclusions=lowered(words.event_exclusions),
+        next_words=lowered(words.next_event_words),
+        weak=lowered(words.weak_event_heads),
+        ordinals={w.lower(): n for w, n in words.ordinal_words.items()},
+    )
+
+
+def _ordinal(token_text: str, rules: _EventRules) -> int | None:
+    match = rules.ordinal.match(token_text)
     if match:
         return int(match.group(1))
-    words: dict[str, int] = knowledge().patterns["ordinal_words"]
-    if token_text.lower() in words:
-        return words[token_text.lower()]
-    match = _ORDINAL.match(alpha2digit(token_text, "en"))
+    if token_text.lower() in rules.ordinals:
+        return rules.ordinals[token_text.lower()]
+    match = rules.ordinal.match(alpha2digit(token_text, "en"))
     return int(match.group(1)) if match else None
 
 
@@ -55,51 +89,47 @@ class _EventMention:
 
 
 def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
-    patterns = knowledge().patterns
-    stops = {w.lower() for w in patterns["event_name_stops"]}
-    generic = {w.lower() for w in patterns["generic_event_words"]}
-    exclusions = {w.lower() for w in patterns["event_exclusions"]}
-    next_words = {w.lower() for w in patterns["next_event_words"]}
-    weak = {w.lower() for w in patterns["weak_event_heads"]}
+    rules = _rules(ctx.kb)
     mentions = []
-    for match_id, start, end in sorted(longest(matchers().event_head(doc)), key=lambda m: m[1]):
+    for match_id, start, end in sorted(longest(matchers(ctx.kb).event_head(doc)), key=lambda m: m[1]):
         kind = doc.vocab.strings[match_id]
         head = doc[start:end]
         if ctx.masked(head.start_char):
             continue
-        left = _extend_left(doc, start, stops)
-        right = _extend_right(doc, end)
+        left = _extend_left(doc, start, rules)
+        right = _extend_right(doc, end, rules)
         tokens = [t for t in doc[left:right] if not t.is_space]
         name = phrase(tokens)
         if (
-            name.lower() in exclusions
-            or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in exclusions
+            name.lower() in rules.exclusions
+            or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in rules.exclusions
         ):
             continue
         # "34th", or "Second" in a capitalised name; "first visit" numbers nothing.
         ordinal = next(
-            (o for t in tokens if (o := _ordinal(t.text)) and (t.text[0].isdigit() or t.is_title)), None
+            (o for t in tokens if (o := _ordinal(t.text, rules)) and (t.text[0].isdigit() or t.is_title)),
+            None,
         )
-        words = [t.lower_ for t in tokens if not _ordinal(t.text)]
-        if head.text.lower() in weak and not ordinal and not any(t.is_title for t in tokens):
+        words = [t.lower_ for t in tokens if not _ordinal(t.text, rules)]
+        if head.text.lower() in rules.weak and not ordinal and not any(t.is_title for t in tokens):
             continue
         previous = doc[left - 1].lower_ if left > 0 else ""
-        series = phrase([t for t in tokens if not _ordinal(t.text)]) if ordinal else None
+        series = phrase([t for t in tokens if not _ordinal(t.text, rules)]) if ordinal else None
         event = Event(kind=kind, name=name, ordinal=ordinal, series=series)
         mentions.append(
             _EventMention(
                 event,
                 ctx.sentence(head.start_char),
-                all(w in generic for w in words) and not ordinal,
+                all(w in rules.generic for w in words) and not ordinal,
                 head.start_char,
                 head.end_char,
-                previous in next_words,
+                previous in rules.next_words,
             )
         )
     return mentions
 
 
-def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
+def _extend_left(doc: Doc, start: int, rules: _EventRules) -> int:
     """Walk left over the words of an event name; stop at determiners, verbs and punctuation.
 
     Inside a capitalised name, "of", "and" and "for" are part of it ("Heads of Customs Meeting").
@@ -112,14 +142,14 @@ def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
             continue
         lowered = token.lower_
         inner = (
-            lowered in ("of", "and", "for", "on", "&", "-", "–", "'", "’", "'s", "’s")
+            lowered in rules.name_inner
             and doc[left].is_title
             and left >= 2
             and (doc[left - 2].is_title or doc[left - 2].is_upper)
         )
-        if not inner and ((token.is_punct and token.text != "&") or lowered in stops):
+        if not inner and ((token.is_punct and token.text != "&") or lowered in rules.stops):
             break
-        if token.like_num and not _ordinal(token.text):
+        if token.like_num and not _ordinal(token.text, rules):
             break
         left -= 1
     while left < start and doc[left].is_space:
@@ -127,19 +157,19 @@ def _extend_left(doc: Doc, start: int, stops: set[str]) -> int:
     return left
 
 
-def _extend_right(doc: Doc, end: int) -> int:
+def _extend_right(doc: Doc, end: int, rules: _EventRules) -> int:
     """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"."""
     right = end
     if (
         right < len(doc) - 1
-        and doc[right].lower_ in ("on", "of", "for")
+        and doc[right].lower_ in rules.complements
         and doc[right + 1].is_title
-        and not _MONTH_WORD.fullmatch(doc[right + 1].text)
+        and not rules.calendar_word.fullmatch(doc[right + 1].text)
     ):
         right += 2
-        while right < len(doc) and (doc[right].is_title or doc[right].lower_ in ("and", "of", "&")):
+        while right < len(doc) and (doc[right].is_title or doc[right].lower_ in rules.complement_joiners):
             right += 1
-        while doc[right - 1].lower_ in ("and", "of", "&"):
+        while doc[right - 1].lower_ in rules.complement_joiners:
             right -= 1
     return right
 
@@ -160,9 +190,9 @@ def _same_event(a: Event, b: Event) -> bool:
     return any(_one_names_the_other(x, y) or _one_names_the_other(y, x) for x in names_a for y in names_b)
 
 
-@cache
-def _honorific_words() -> frozenset[str]:
-    return frozenset(_norm(h) for h in knowledge().honorifics)
+@derived
+def _honorific_words(kb: Knowledge) -> frozenset[str]:
+    return frozenset(_norm(h) for h in kb.honorifics)
 
 
 def _one_names_the_other(longer: str, shorter: str) -> bool:
@@ -182,19 +212,19 @@ def _refers_to(mention: Event, earlier: Event, generic: set[str]) -> bool:
 
 
 def find_events(doc: Doc, ctx: Context) -> list[Event]:
-    patterns = knowledge().patterns
-    generic = {w.lower() for w in patterns["generic_event_words"]}
-    held_or_planned = patterns["held_cues"] + patterns["planned_cues"]
+    words = ctx.kb.event_words
+    generic = set(_rules(ctx.kb).generic)
+    held_or_planned = words.held_cues + words.planned_cues
     events: list[Event] = []
     mentions = _event_mentions(doc, ctx)
     for mention in mentions:
         sent = mention.sentence
         event = mention.event
-        planned = has_phrase(sent.text, patterns["planned_cues"])
+        planned = has_phrase(sent.text, words.planned_cues)
         same = next((e for e in reversed(events) if _same_event(e, event)), None)
         if same is None and not event.ordinal and not mention.next_in_series:
             ignore = generic | {w for name in ctx.people.officials for w in _norm(name).split()}
-            ignore |= _honorific_words()
+            ignore |= _honorific_words(ctx.kb)
             same = next((e for e in reversed(events) if _refers_to(event, e, ignore)), None)
         if mention.generic and event.ordinal and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
@@ -226,10 +256,10 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
     for event in events:
         if event.start is None and event.status == "held" and news is not None:
             event.start = news.value
-            event.confidence = min(event.confidence, 0.6)
+            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
     # Participation sentences with no event of their own add their agencies to the last event.
     mentioned = {m.sentence.start_char for m in mentions}
-    for start, end in ctx.sentences_with(patterns["participation_cues"]):
+    for start, end in ctx.sentences_with(words.participation_cues):
         before = [e for e in events if e.evidence and e.evidence[0].start < start]
         if start in mentioned or not before:
             continue
@@ -238,7 +268,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
                 before[-1].participants.append(agency)
     # Delegation sentences with no event of their own add heads to the first held event.
     held = [e for e in events if e.status == "held"]
-    for start, end in ctx.sentences_with(patterns["delegation_cues"]) if held else []:
+    for start, end in ctx.sentences_with(words.delegation_cues) if held else []:
         main = held[0]
         for person in ctx.people_in(start, end):
             if person not in main.delegation_heads:
@@ -251,6 +281,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
 
 def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
     start, end = sent.start_char, sent.end_char
+    words = ctx.kb.event_words
     if first or event.start is None:
         found = ctx.date_in(start, end, anchor)
         if found:
@@ -264,16 +295,15 @@ def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first
         if length and 1 < length < 15:
             event.end = (date.fromisoformat(event.start) + timedelta(days=length - 1)).isoformat()
     if first or (event.city is None and event.country is None):
-        anchors = ("in", "at", "to") if event.kind == "visit" else ("in", "at")
-        city, country = ctx.place_in(start, end, prefer_after=anchors)
+        anchors = words.visit_place_cues if event.kind == "visit" else words.event_place_cues
+        city, country = ctx.place_in(start, end, prefer_after=tuple(anchors))
         event.city = event.city or city
         event.country = event.country or country
     for agency in ctx.agencies_in(start, end, with_people=True):
         if agency not in event.participants:
             event.participants.append(agency)
-    patterns = knowledge().patterns
-    organisers = ctx.agencies_after_cue(start, end, tuple(patterns["organiser_cues_before"]))
-    organisers += ctx.agencies_before_cue(start, end, tuple(patterns["organiser_cues_after"]))
+    organisers = ctx.agencies_after_cue(start, end, tuple(words.organiser_cues_before))
+    organisers += ctx.agencies_before_cue(start, end, tuple(words.organiser_cues_after))
     for agency in organisers:
         if agency not in event.organizers:
             event.organizers.append(agency)

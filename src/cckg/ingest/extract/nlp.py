@@ -21,7 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, filter_spans
 
-from cckg.ingest.extract.knowledge import Knowledge, knowledge
+from cckg.ingest.extract.knowledge import Knowledge, derived
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def mark_line_breaks(doc: Doc, text: str) -> None:
             doc[i + 1].is_sent_start = True
 
 
-def parse(text: str) -> Doc:
+def parse(text: str, kb: Knowledge) -> Doc:
     """Tokens and sentences of a release text."""
-    nlp = matchers().nlp
+    nlp = matchers(kb).nlp
     doc = nlp.make_doc(text)
     mark_line_breaks(doc, text)
     return nlp.get_pipe("sentencizer")(doc)
@@ -109,9 +109,9 @@ def _add(matcher: PhraseMatcher, nlp: Language, key: str, phrases: list[str]) ->
         matcher.add(key, docs)
 
 
-@cache
-def matchers() -> Matchers:
-    kb = knowledge()
+@derived
+def matchers(kb: Knowledge) -> Matchers:
+    """The phrase matchers built from ``kb`` (once per knowledge object)."""
     nlp = _build_nlp()
     vocab = nlp.vocab
     built = Matchers(
@@ -139,9 +139,9 @@ def matchers() -> Matchers:
         _add(built.place, nlp, f"country:{code}", [name])
     for name in kb.cities:
         _add(built.place, nlp, f"city:{name}", [name])
-    for head, kind in kb.patterns["event_heads"].items():
+    for head, kind in kb.event_words.event_heads.items():
         _add(built.event_head, nlp, kind, [head])
-    _add(built.mechanism, nlp, "mechanism", kb.patterns["mechanism_heads"])
+    _add(built.mechanism, nlp, "mechanism", kb.agreement_words.mechanism_heads)
     return built
 
 
@@ -196,3 +196,10 @@ def longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         if not any(match[1] < k[2] and k[1] < match[2] for k in kept):
             kept.append(match)
     return kept
+
+
+def alternation(words: list[str] | tuple[str, ...], *, spaced: bool = False) -> str:
+    """A regex group body matching any of ``words`` literally, longest first; with ``spaced``, any
+    white space between the words of a phrase ("more  than")."""
+    escaped = (re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True))
+    return "|".join(e.replace(r"\ ", r"\s+") if spaced else e for e in escaped)

@@ -7,34 +7,47 @@ import re
 from spacy.tokens import Doc
 
 from cckg.ingest.extract.context import Context
-from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import has_phrase
+from cckg.ingest.extract.knowledge import Knowledge, derived
+from cckg.ingest.extract.nlp import alternation, has_phrase
 from cckg.model import Operation
 
-_OPERATION = re.compile(
-    r"(?:[‘'\"“]\s*)?\b(?P<cue>Operation|Project|Op\.)\s+[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[IVX]+|\d+))"
-    r"{0,3})[’'\"”]?"
-)
-_CODENAME = re.compile(
-    r"\b(?:code-?named|code named|dubbed)\s+[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[IVX]+|\d+))"
-    r"{0,3})[’'\"”]?"
-)
+_NAME = r"[‘'\"“]?(?P<name>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|[IVX]+|\d+)){0,3})[’'\"”]?"
+
+
+@derived
+def _operation_re(kb: Knowledge) -> re.Pattern[str]:
+    """A cue word and the capitalised or quoted name after it: "Operation Thunder Gate"."""
+    cues = alternation(list(kb.operation_words.operation_cues))
+    return re.compile(rf"(?:[‘'\"“]\s*)?\b(?P<cue>{cues})\s+{_NAME}")
+
+
+@derived
+def _codename_re(kb: Knowledge) -> re.Pattern[str]:
+    """A code name: "code-named 'Skyfall'"."""
+    return re.compile(rf"\b(?:{alternation(kb.operation_words.codename_cues)})\s+{_NAME}")
+
+
+def _named(text: str, kb: Knowledge) -> list[tuple[int, str]]:
+    """(offset, name) of every operation ``text`` names, by a cue word or a code name."""
+    cues = kb.operation_words.operation_cues
+    prefixes = list(dict.fromkeys(cues.values()))  # the first is a code name's default
+    hits = [
+        (m.start(), f"{cues[m.group('cue')]} {m.group('name')}") for m in _operation_re(kb).finditer(text)
+    ]
+    for match in _codename_re(kb).finditer(text):
+        name = match.group("name")
+        preceding = text[max(0, match.start() - 40) : match.start()].lower()
+        prefix = next((p for p in prefixes[1:] if p.lower() in preceding), prefixes[0])
+        if not name.startswith(tuple(prefixes)):
+            name = f"{prefix} {name}"
+        hits.append((match.start(), name))
+    return hits
 
 
 def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
     operations: list[Operation] = []
-    text = ctx.content
-    hits = [
-        (m.start(), f"{m.group('cue').rstrip('.')} {m.group('name')}".replace("Op ", "Operation "))
-        for m in _OPERATION.finditer(text)
-    ]
-    for match in _CODENAME.finditer(text):
-        name = match.group("name")
-        preceding = text[max(0, match.start() - 40) : match.start()].lower()
-        cue = "Project" if "project" in preceding else "Operation"
-        if not name.startswith(("Operation", "Project")):
-            name = f"{cue} {name}"
-        hits.append((match.start(), name))
+    kb = ctx.kb
+    hits = _named(ctx.content, kb)
     for offset, name in sorted(hits):
         if ctx.masked(offset):
             continue
@@ -42,24 +55,11 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
         same = next((o for o in operations if o.name.lower() == name.lower()), None)
         start, end = ctx.sentence_span(offset)
         if same is None:
-            same = Operation(name=name, confidence=0.85)
+            same = Operation(name=name, confidence=kb.confidence.operation)
             operations.append(same)
         if same.start is None and (date := ctx.date_in(start, end)):
             same.start, same.end = date.value, date.end_value
-        led = ctx.agencies_after_cue(
-            start,
-            end,
-            (
-                "led by",
-                "launched by",
-                "coordinated by",
-                "co-ordinated by",
-                "initiated by",
-                "spearheaded by",
-                "organised by",
-                "organized by",
-            ),
-        )
+        led = ctx.agencies_after_cue(start, end, tuple(kb.operation_words.operation_leader_cues))
         led += ctx.agencies_leading(start, end)
         for agency in led:
             if agency not in same.led_by:
@@ -72,7 +72,7 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
                 same.crime_types.append(crime)
         same.evidence.append(ctx.evidence(start, end))
     # Sentences about "the operation" or its participants add their agencies to it.
-    references = knowledge().patterns["operation_references"]
+    references = kb.operation_words.operation_references
     for start, end in ctx.sentences:
         earlier = [o for o in operations if o.evidence and o.evidence[0].start < start]
         if len(operations) == 1:

@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from spacy.tokens import Doc
 
 from cckg.ingest.extract.agencies import AgencyFinding
-from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import Mention, matchers, spans, within
+from cckg.ingest.extract.knowledge import Knowledge, derived
+from cckg.ingest.extract.nlp import Mention, alternation, matchers, spans, within
 from cckg.model import Official
 
 _WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
-_PARTICLE = r"(?:bin|binti|van|von|de|da|der|del|al|el|la|le)"
-_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}(?=\s+[A-Z])))*(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
-_STOP_NAME = {"said", "says", "and", "the", "was", "has", "had", "who", "for", "with", "led", "met"}
+
+
+@derived
+def _name_re(kb: Knowledge) -> str:
+    """A personal name: capitalised words, particles before a capitalised word ("bin"), and a
+    short lower-case last word before punctuation ("Ko Kwang hyo,")."""
+    particle = f"(?:{alternation(kb.people_words.name_particles)})"
+    return rf"{_WORD}(?:\s+(?:{_WORD}|{particle}(?=\s+[A-Z])))*(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
+
+
+@derived
+def _name_stops(kb: Knowledge) -> frozenset[str]:
+    return frozenset(w.lower() for w in kb.people_words.name_stops)
 
 
 @dataclass
@@ -33,27 +42,45 @@ class PeopleFinding:
         return list(dict.fromkeys(m.key for m in within(self.mentions, start, end)))
 
 
-@cache
-def _honorific_re() -> re.Pattern[str]:
-    honorifics = sorted(knowledge().honorifics, key=len, reverse=True)
+@derived
+def _honorific_re(kb: Knowledge) -> re.Pattern[str]:
+    honorifics = sorted(kb.honorifics, key=len, reverse=True)
     alternatives = "|".join(re.escape(h.rstrip(".")) + r"\.?" for h in honorifics)
-    return re.compile(rf"(?<![\w.])(?P<hon>{alternatives})\s+(?P<name>{_NAME})")
+    return re.compile(rf"(?<![\w.])(?P<hon>{alternatives})\s+(?P<name>{_name_re(kb)})")
 
 
-def _clean_name(name: str, stops: list[tuple[int, int]], offset: int) -> str:
+@derived
+def _honorific_words(kb: Knowledge) -> frozenset[str]:
+    return frozenset(h.rstrip(".").lower() for h in kb.honorifics)
+
+
+def _clean_name(name: str, stops: list[tuple[int, int]], offset: int, kb: Knowledge) -> str:
     """Cut a name where a title or an agency mention begins inside it."""
     cut = len(name)
     for start, _ in stops:
         if offset < start < offset + cut:
             cut = start - offset
     words = name[:cut].split()
-    while words and (words[-1].lower() in _STOP_NAME or words[-1] in ("The",)):
+    while words and words[-1].lower() in _name_stops(kb):
         words.pop()
     return " ".join(words)
 
 
 _TITLE_WORD = r"(?:&|[A-Z](?:\.[A-Z])+\.?|[A-Z][\w&'’/-]*)"
-_TITLE_TAIL = re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|and|of|for|the))*")
+
+
+@derived
+def _title_tail(kb: Knowledge) -> re.Pattern[str]:
+    """The "of ..." tail of a post title: "of the Korea Customs Service"."""
+    joins = alternation(kb.people_words.title_connectors)
+    return re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|{joins}))*")
+
+
+@derived
+def _title_tail_end(kb: Knowledge) -> re.Pattern[str]:
+    return re.compile(rf"\s(?:{alternation(kb.people_words.title_connectors)})$")
+
+
 _TITLE_NOTE = re.compile(r"\s*\([A-Z][^()]{1,40}\)")
 
 
@@ -66,44 +93,43 @@ class _Title:
     head: str = ""  # the title without an "of <agency>" tail
 
 
-def _titles(doc: Doc, text: str, agencies: AgencyFinding) -> list[_Title]:
+def _titles(doc: Doc, text: str, agencies: AgencyFinding, kb: Knowledge) -> list[_Title]:
     """Post titles with their "of <agency>" tail: "Commissioner of Korea Customs Service"."""
-    kb = knowledge()
     found = []
-    for mention in spans(doc, matchers().title):
+    for mention in spans(doc, matchers(kb).title):
         end = mention.end
-        tail = _TITLE_TAIL.match(text, end)
+        tail = _title_tail(kb).match(text, end)
         if tail:
             end = tail.end()
-            honorific = _honorific_re().search(text, mention.end, end)
+            honorific = _honorific_re(kb).search(text, mention.end, end)
             if honorific:  # "... Department and Mr Ma Io-kun": the tail ends before the next person
                 end = mention.end + len(re.sub(r"(?:\s+and)?\s*$", "", text[mention.end : honorific.start()]))
-            while re.search(r"\s(?:and|the|of|for)$", text[mention.start : end]):
+            while _title_tail_end(kb).search(text[mention.start : end]):
                 end = text.rfind(" ", 0, end)
         note = _TITLE_NOTE.match(text, end)
         if note and not re.fullmatch(r"\([A-Z&/.-]+\)", note.group(0).strip()):
             end = note.end()
         title_text = " ".join(text[mention.start : end].split())
         inside = agencies.at(mention.start, end)
-        agency = inside[-1].key if inside else _agency_by_post(title_text, agencies, kb.agencies)
+        agency = inside[-1].key if inside else _agency_by_post(title_text, agencies, kb)
         if agency is not None and agency not in agencies.agencies:
-            agencies.add(Mention(mention.start, end, agency, title_text, "post title"))
+            agencies.add(Mention(mention.start, end, agency, title_text, "post title"), kb)
         head = title_text.split(" of ")[0] if agency is not None else title_text
         found.append(_Title(mention.start, end, title_text, agency, " ".join(head.split())))
     return found
 
 
-@cache
-def _posts() -> list[tuple[str, str]]:
+@derived
+def _posts(kb: Knowledge) -> list[tuple[str, str]]:
     """(post title in lower case, agency key) for every gazetteer agency that lists its posts."""
-    return [(post.lower(), key) for key, agency in knowledge().agencies.items() for post in agency.posts]
+    return [(post.lower(), key) for key, agency in kb.agencies.items() for post in agency.posts]
 
 
-def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str | None:
+def _agency_by_post(title: str, agencies: AgencyFinding, kb: Knowledge) -> str | None:
     """An agency the title names by its post ("Commissioner of Customs and Excise"): a post of an
     agency in the release, else an agency name the "of ..." tail begins, else any gazetteer post."""
     lowered = title.lower()
-    posts = [key for post, key in _posts() if lowered.startswith(post)]
+    posts = [key for post, key in _posts(kb) if lowered.startswith(post)]
     mentioned = [key for key in posts if key in agencies.agencies]
     if mentioned:
         return str(mentioned[0])
@@ -117,28 +143,27 @@ def _agency_by_post(title: str, agencies: AgencyFinding, gazetteer: dict) -> str
 
 
 def find_people(
-    doc: Doc, text: str, sentences: list[tuple[int, int]], agencies: AgencyFinding
+    doc: Doc, text: str, sentences: list[tuple[int, int]], agencies: AgencyFinding, kb: Knowledge
 ) -> PeopleFinding:
     found = PeopleFinding()
-    titles = _titles(doc, text, agencies)
+    titles = _titles(doc, text, agencies, kb)
     stops = [(t.start, t.end) for t in titles] + [(m.start, m.end) for m in agencies.mentions]
     raw: list[tuple[int, int, str, str | None]] = []  # start, end, name, honorific
-    for match in _honorific_re().finditer(text):
-        name = _clean_name(match.group("name"), stops, match.start("name"))
+    for match in _honorific_re(kb).finditer(text):
+        name = _clean_name(match.group("name"), stops, match.start("name"), kb)
         if name:
             start = match.start("name")
             raw.append((match.start(), start + len(name), name, match.group("hon").rstrip(".")))
     # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong",
     # "the Commissioner Against Corruption, Chan Tsz King,".
     for title in titles:
-        after = re.match(rf"\s+({_NAME})", text[title.end :]) or re.match(
+        after = re.match(rf"\s+({_name_re(kb)})", text[title.end :]) or re.match(
             rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[title.end :]
         )
-        honorifics = {h.rstrip(".").lower() for h in knowledge().honorifics}
-        if after and after.group(1).split()[0].rstrip(".").lower() in honorifics:
+        if after and after.group(1).split()[0].rstrip(".").lower() in _honorific_words(kb):
             continue  # "the Commissioner, Mr Woo": found by its honorific
         if after and not any(s <= title.end + 1 <= e for s, e, _, _ in raw):
-            name = _clean_name(after.group(1), stops, title.end + after.start(1))
+            name = _clean_name(after.group(1), stops, title.end + after.start(1), kb)
             if name and not agencies.at(title.end, title.end + after.end()):
                 start = title.end + after.start(1)
                 raw.append((start, start + len(name), name, None))
@@ -167,7 +192,7 @@ def find_people(
         key = full or name
         official = found.officials.get(key)
         if official is None:
-            official = Official(name=key, honorific=honorific, confidence=0.9)
+            official = Official(name=key, honorific=honorific, confidence=kb.confidence.official)
             found.officials[key] = official
         elif honorific and not official.honorific:
             official.honorific = honorific

@@ -8,62 +8,58 @@ when it was seized updates the seizure it refers to.
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import dataclass
 
 from text_to_num import text2num
 
 from cckg.ingest.extract.context import Context
-from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import has_phrase, matchers, phrase_regex, spans
+from cckg.ingest.extract.knowledge import Knowledge, derived
+from cckg.ingest.extract.nlp import alternation, has_phrase, matchers, phrase_regex, spans
 from cckg.model import Operation, Seizure
 
-_NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-    "million",
-    "billion",
-]
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
-
-@cache
-def _quantity_re() -> re.Pattern[str]:
-    patterns = knowledge().patterns
-    qualifiers = "|".join(re.escape(q) for q in sorted(patterns["qualifiers"], key=len, reverse=True))
-    word = "|".join(_NUMBER_WORDS)
-    words = rf"(?:(?:{word})(?:[\s-]+(?:and\s+)?(?:{word}))*)"
+@derived
+def _quantity_re(kb: Knowledge) -> re.Pattern[str]:
+    words = kb.seizure_words
+    qualifiers = "|".join(re.escape(q) for q in sorted(words.qualifiers, key=len, reverse=True))
+    word = "|".join(words.number_words)
+    spelled = rf"(?:(?:{word})(?:[\s-]+(?:and\s+)?(?:{word}))*)"
+    scale = alternation(list(words.number_scales))
     return re.compile(
-        rf"(?:\b(?P<qual>{qualifiers})\s+)?(?<![\w$.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{words})"
-        rf"(?:\s+(?P<scale>million|billion|thousand))?\s+(?=(?P<rest>[^.;:!?\n]{{0,80}}))",
+        rf"(?:\b(?P<qual>{qualifiers})\s+)?(?<![\w$.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{spelled})"
+        rf"(?:\s+(?P<scale>{scale}))?\s+(?=(?P<rest>[^.;:!?\n]{{0,80}}))",
         re.IGNORECASE,
+    )
+
+
+@derived
+def _not_a_quantity_re(kb: Knowledge) -> re.Pattern[str]:
+    """What comes right before a number that is a money value: "HK$", "worth", "value of"."""
+    return re.compile(rf"(?:{alternation(kb.seizure_words.amount_prefixes)})\s*$")
+
+
+@derived
+def _arrest_re(kb: Knowledge) -> re.Pattern[str]:
+    """What comes right before a number of people: "the arrest of"."""
+    return re.compile(rf"\b(?:{alternation(kb.seizure_words.arrest_words)})(?:\s+of)?\s*$")
+
+
+@dataclass(frozen=True)
+class _SeizureRules:
+    never_goods: frozenset[str]
+    goods_ends: frozenset[str]
+    countable: frozenset[str]
+    scales: dict[str, int]
+
+
+@derived
+def _rules(kb: Knowledge) -> _SeizureRules:
+    words = kb.seizure_words
+    return _SeizureRules(
+        never_goods=frozenset(w.lower() for w in words.not_seized),
+        goods_ends=frozenset(w.lower() for w in words.goods_stops),
+        countable=frozenset(words.countable_goods),
+        scales={w.lower(): n for w, n in words.number_scales.items()},
     )
 
 
@@ -79,12 +75,12 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _goods_and_unit(rest: str) -> tuple[str, str, bool] | None:
+def _goods_and_unit(rest: str, kb: Knowledge) -> tuple[str, str, bool] | None:
     """Unit and goods from the words after a number: "sticks of cigarettes", "rhino horns",
     "counterfeit luxury handbags" (a plural noun with no unit counts items)."""
-    patterns = knowledge().patterns
-    units: dict[str, str] = patterns["units"]
-    not_seized = {w.lower() for w in patterns["not_seized"]}
+    units = kb.seizure_words.units
+    rules = _rules(kb)
+    not_seized = rules.never_goods
     rest = re.sub(r"\s*\([^()]*\)", "", rest)  # "480,000 ecstasy (MDMA) tablets"
     clause = re.split(r"[,;:()]|\s[-–—]\s", rest, maxsplit=1)[0]
     words = re.findall(r"[\w'’-]+", clause)
@@ -101,48 +97,27 @@ def _goods_and_unit(rest: str) -> tuple[str, str, bool] | None:
         unit = units[unit_word]
         after = words[i + len(unit_word.split()) :]
         if after[:1] and after[0].lower() == "of":
-            goods = _goods_phrase(after[1:])
+            goods = _goods_phrase(after[1:], rules)
             if goods:
                 return goods, unit, True
-        adjectives = _goods_phrase(words[:i])
-        goods = f"{adjectives} {word}".strip() if unit_word in _COUNTABLE_GOODS else adjectives
+        adjectives = _goods_phrase(words[:i], rules)
+        goods = f"{adjectives} {word}".strip() if unit_word in rules.countable else adjectives
         return (goods, unit, True) if goods else None
     # No unit: a plural noun phrase is a count of items ("3,200 counterfeit luxury handbags",
     # "37,000 pornographic and pirated compact discs").
-    goods = _goods_phrase(words)
+    goods = _goods_phrase(words, rules)
     joined = re.match(r"((?:[a-z-]+\s+){1,3}and\s+(?:[a-z-]+\s+){0,3}[a-z-]+s)\b", clause.strip())
     if joined and len(joined.group(1)) > len(goods):
         goods = joined.group(1)
     last = goods.split()[-1].lower() if goods else ""
     if last.endswith("s") and len(last) > 3 and last not in not_seized and not last.endswith("ss"):
-        return goods, "items", False
+        return goods, kb.seizure_words.count_unit, False
     return None
 
 
-_COUNTABLE_GOODS = {
-    "cigarettes",
-    "tusks",
-    "horns",
-    "tablets",
-    "pills",
-    "capsules",
-    "bottles",
-    "vials",
-    "cartons",
-    "packs",
-    "packets",
-    "pieces",
-    "items",
-    "articles",
-    "pairs",
-    "boxes",
-    "bags",
-}
-
-
-def _goods_phrase(words: list[str]) -> str:
+def _goods_phrase(words: list[str], rules: _SeizureRules) -> str:
     """The goods: words up to the first stop word, capitalised word (after the first) or number."""
-    stops = {w.lower() for w in knowledge().patterns["goods_stops"]}
+    stops = rules.goods_ends
     goods: list[str] = []
     for word in words[:6]:
         if word.lower() in stops or any(c.isdigit() for c in word) or (goods and word[:1].isupper()):
@@ -151,38 +126,43 @@ def _goods_phrase(words: list[str]) -> str:
     return " ".join(goods)
 
 
-@cache
-def _cash_re() -> re.Pattern[str]:
-    currencies = knowledge().patterns["currencies"]
-    symbol = "|".join(re.escape(c) for c in sorted(currencies, key=len, reverse=True))
+@derived
+def _cash_re(kb: Knowledge) -> re.Pattern[str]:
+    words = kb.seizure_words
+    symbol = "|".join(re.escape(c) for c in sorted(words.currencies, key=len, reverse=True))
     return re.compile(
-        rf"(?:\b(?P<qual>about|some|over|more than|nearly|around|approximately)\s+)?"
-        rf"(?P<cur>{symbol})\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s+(?P<scale>million|billion|thousand))?"
+        rf"(?:\b(?P<qual>{alternation(words.cash_qualifiers)})\s+)?"
+        rf"(?P<cur>{symbol})\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s+(?P<scale>{alternation(list(words.number_scales))}))?"
     )
+
+
+@derived
+def _value_re(kb: Knowledge) -> re.Pattern[str]:
+    """A value word before an amount, in the same clause: "with a market value of"."""
+    return re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in kb.seizure_words.value_words)})\b[^,;]*$")
 
 
 def _cash_seizures(ctx: Context, start: int, end: int) -> list[Seizure]:
     """Seized cash: a currency amount in a sentence about cash, not a value or a loss."""
-    patterns = knowledge().patterns
+    words = ctx.kb.seizure_words
     sentence = ctx.content[start:end]
-    if not has_phrase(sentence, patterns["cash_words"]):
+    if not has_phrase(sentence, words.cash_words):
         return []
-    value_words = "|".join(re.escape(w) for w in patterns["value_words"])
     found = []
-    for match in _cash_re().finditer(sentence):
+    for match in _cash_re(ctx.kb).finditer(sentence):
         before = sentence[max(0, match.start() - 30) : match.start()].lower()
-        if re.search(rf"\b(?:{value_words})\b[^,;]*$", before):
+        if _value_re(ctx.kb).search(before):
             continue
         quantity = float(match.group("num").replace(",", ""))
         if match.group("scale"):
-            quantity *= _SCALES[match.group("scale").lower()]
-        qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
+            quantity *= _rules(ctx.kb).scales[match.group("scale").lower()]
+        qualifier = words.qualifiers.get((match.group("qual") or "").lower())
         seizure = Seizure(
-            goods="cash",
+            goods=words.cash_goods,
             quantity=quantity,
-            unit=patterns["currencies"][match.group("cur")],
+            unit=words.currencies[match.group("cur")],
             qualifier=qualifier,
-            confidence=0.7,
+            confidence=ctx.kb.confidence.cash_seizure,
         )
         found.append(seizure)
     return found
@@ -196,7 +176,7 @@ def _context_date(ctx: Context, start: int, end: int, operations: list[Operation
     """A seizure's date from its operation, when its sentence speaks of one ("during the
     operation"): the operation's month, or its year when the operation spans months."""
     sentence = ctx.content[start:end]
-    references = knowledge().patterns["operation_references"]
+    references = ctx.kb.operation_words.operation_references
     for operation in reversed(operations):
         if not operation.start or not operation.evidence or operation.evidence[0].start > start:
             continue
@@ -208,15 +188,17 @@ def _context_date(ctx: Context, start: int, end: int, operations: list[Operation
 
 def _crimes_for(ctx: Context, goods: str, start: int, end: int) -> list[str]:
     """Crime types of a seizure: those its goods name, else those of its sentence."""
-    built = matchers()
+    built = matchers(ctx.kb)
     named = [m.key for m in spans(built.nlp.make_doc(goods), built.crime)]
     return list(dict.fromkeys(named)) or ctx.crimes_in(start, end)
 
 
 def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
-    patterns = knowledge().patterns
-    cues = [c.lower() for c in patterns["seizure_cues"]]
-    references = [r.lower() for r in patterns["shipment_references"]]
+    kb = ctx.kb
+    words = kb.seizure_words
+    cues = [c.lower() for c in words.seizure_cues]
+    references = [r.lower() for r in words.shipment_references]
+    place_cues = tuple(words.seizure_place_cues)
     seizures: list[Seizure] = []
     cue_at = [m.start() for m in phrase_regex(tuple(cues)).finditer(ctx.content)]
     for start, end in ctx.sentences:
@@ -225,9 +207,9 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
         sentence = ctx.content[start:end]
         lowered = sentence.lower()
         found_here = []
-        for match in _quantity_re().finditer(sentence):
+        for match in _quantity_re(kb).finditer(sentence):
             before = sentence[max(0, match.start() - 12) : match.start()]
-            if re.search(r"(?:HK|US|RMB|MOP|S|A|NZ)?\$\s*$|worth\s*$|value of\s*$", before):
+            if _not_a_quantity_re(kb).search(before):
                 continue
             span = (start + match.start("num"), start + match.end("num"))
             if any(d.start < span[1] and span[0] < d.end for d in ctx.dates):
@@ -236,19 +218,25 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             if quantity is None or quantity <= 0:
                 continue
             if match.group("scale"):
-                quantity *= _SCALES[match.group("scale").lower()]
-            parsed = _goods_and_unit(match.group("rest"))
+                quantity *= _rules(kb).scales[match.group("scale").lower()]
+            parsed = _goods_and_unit(match.group("rest"), kb)
             if parsed is None:
                 continue
             goods, unit, unit_named = parsed
-            if re.search(r"\barrest(?:s|ed)?(?:\s+of)?\s*$", sentence[: match.start()]):
+            if _arrest_re(kb).search(sentence[: match.start()]):
                 continue  # "the arrest of 100 suspected traffickers"
-            in_list = any(found.unit != "items" or found.goods for found in found_here)
+            in_list = any(found.unit != words.count_unit or found.goods for found in found_here)
             near = _cue_near(sentence, match.start(), match.end() + len(goods) + 60, cues)
             if not unit_named and not (near or in_list):
                 continue
-            qualifier = patterns["qualifiers"].get((match.group("qual") or "").lower())
-            seizure = Seizure(goods=goods, quantity=quantity, unit=unit, qualifier=qualifier, confidence=0.8)
+            qualifier = words.qualifiers.get((match.group("qual") or "").lower())
+            seizure = Seizure(
+                goods=goods,
+                quantity=quantity,
+                unit=unit,
+                qualifier=qualifier,
+                confidence=kb.confidence.seizure,
+            )
             found_here.append(seizure)
         found_here += _cash_seizures(ctx, start, end)
         for seizure in found_here:
@@ -256,30 +244,30 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             seizure.date = (
                 (date.end_value or date.value) if date else _context_date(ctx, start, end, operations)
             )
-            seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=("in", "at"))
+            seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=place_cues)
             seizure.crime_types = _crimes_for(ctx, seizure.goods, start, end)
             seizure.evidence.append(ctx.evidence(start, end))
         if not found_here and any(r in lowered for r in references) and seizures:
             # "the shipment was seized in Italy in April 2003": where and when the last one was seized.
             last = seizures[-1]
             date = ctx.date_in(start, end)
-            city, country = ctx.place_in(start, end, prefer_after=("in", "at"))
-            if "seiz" in lowered and (date or country):
+            city, country = ctx.place_in(start, end, prefer_after=place_cues)
+            if words.seized_stem in lowered and (date or country):
                 last.date = (date.end_value or date.value) if date else last.date
                 last.city, last.country = (city, country) if country else (last.city, last.country)
                 last.evidence.append(ctx.evidence(start, end))
-        seizures.extend(_drop_packaging(found_here))
-    return _drop_packaging(seizures)
+        seizures.extend(_drop_packaging(found_here, words.packaging_unit))
+    return _drop_packaging(seizures, words.packaging_unit)
 
 
-def _drop_packaging(seizures: list[Seizure]) -> list[Seizure]:
+def _drop_packaging(seizures: list[Seizure], packaging: str) -> list[Seizure]:
     """Container counts are packaging when the same goods are counted otherwise."""
     kept = []
     for seizure in seizures:
-        if seizure.unit == "containers":
+        if seizure.unit == packaging:
             goods = set(seizure.goods.lower().split())
             if any(
-                s is not seizure and s.unit != "containers" and goods & set(s.goods.lower().split())
+                s is not seizure and s.unit != packaging and goods & set(s.goods.lower().split())
                 for s in seizures
             ):
                 continue

@@ -1,0 +1,48 @@
+"""Named operations (cckg.ingest.extract.operations) on the small test knowledge."""
+
+from __future__ import annotations
+
+from cckg.ingest.extract import Knowledge
+
+from .conftest import facts
+
+
+def test_an_operation_by_its_cue_word(kb: Knowledge) -> None:
+    text = "The RCS launched Operation Sandglass with the FRA on 3 May 2021 against heroin smuggling."
+    (operation,) = facts(text, kb).operations
+    assert (operation.name, operation.start, operation.confidence) == (
+        "Operation Sandglass",
+        "2021-05-03",
+        kb.confidence.operation,
+    )
+    assert operation.led_by == ["Ruritania Customs Service"]  # no leader named: its first agency
+    assert operation.participants == ["Ruritania Customs Service", "Freedonia Revenue Administration"]
+    assert "drug-trafficking" in operation.crime_types
+
+
+def test_code_names_quotes_and_short_cues(kb: Knowledge) -> None:
+    assert [o.name for o in facts('An operation code-named "Blue Tide 2" ran.', kb).operations] == [
+        "Operation Blue Tide 2"
+    ]
+    assert [o.name for o in facts("A project dubbed Lantern ran.", kb).operations] == ["Project Lantern"]
+    assert [o.name for o in facts("The FRA ran Op. Nightjar.", kb).operations] == ["Operation Nightjar"]
+    assert [o.name for o in facts("The FRA ran Project Heron.", kb).operations] == ["Project Heron"]
+    assert facts("The FRA ran an operation called Heron.", kb).operations == []  # "called" is no cue here
+
+
+def test_leaders_and_later_references(kb: Knowledge) -> None:
+    text = (
+        "Operation Sandglass was coordinated by the Regional Liaison Office in May 2021. The FRA and the "
+        "Freedonia Police Force took part. The operation ended."
+    )
+    (operation,) = facts(text, kb).operations
+    assert operation.led_by == ["Regional Liaison Office"]
+    assert operation.participants == ["Freedonia Revenue Administration", "Freedonia Police Force"]
+    (operation,) = facts("The RLO-led Operation Sandglass ran with the FRA.", kb).operations
+    assert operation.led_by == ["Regional Liaison Office"]
+
+
+def test_one_operation_named_twice_is_one(kb: Knowledge) -> None:
+    text = "Operation Sandglass began on 3 May 2021. The FRA joined Operation Sandglass in June 2021."
+    (operation,) = facts(text, kb).operations
+    assert (operation.start, len(operation.evidence)) == ("2021-05-03", 2)
