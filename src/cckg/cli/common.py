@@ -30,9 +30,11 @@ class CliError(click.ClickException):
 def _known_errors() -> tuple[type[Exception], ...]:
     from cckg.ingest.curate import CurationError
     from cckg.validation import ShapesError, ValidationInputError
+    from cckg.views.graphs import ViewError
     from cckg.views.query import QueryError
 
     errors: list[type[Exception]] = [StoreError, QueryError, ValidationInputError, ShapesError, OSError]
+    errors.append(ViewError)
     errors.append(CurationError)
     try:
         from cckg.ingest.read import ReleaseError
