@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cckg import __version__
+from cckg.cli.analyze import analyze
 from cckg.cli.common import CliError
 from cckg.cli.export import export
 from cckg.cli.extract import extract
@@ -59,5 +60,17 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj = {"store": store}
 
 
-for command in (ingest, extract, validate, query_command, show_command, export, dump, remove, copy, serve):
+for command in (
+    ingest,
+    extract,
+    validate,
+    query_command,
+    show_command,
+    export,
+    analyze,
+    dump,
+    remove,
+    copy,
+    serve,
+):
     main.add_command(command)

@@ -223,13 +223,28 @@ def agency_nodes(store: Store) -> dict[str, dict[str, object]]:
 
 
 def crime_nodes(store: Store) -> dict[str, dict[str, object]]:
-    nodes = {}
-    for row in rows(store, "crime-types-nodes"):
-        slug = row.get("slug") or row["crimeNode"].rsplit("/", 1)[-1]
-        label = row.get("label", slug)
+    """The crime types of the store's vocabulary graph, else of the packaged ontology."""
+    found = rows(store, "crime-types-nodes") or packaged_crime_types()
+    nodes: dict[str, dict[str, object]] = {}
+    for row in found:
         iri = row["crimeNode"]
-        nodes[iri] = {"label": label, "type": "crime-type", "iri": iri, "slug": slug}
+        slug = row.get("slug") or iri.rsplit("/", 1)[-1]
+        nodes[iri] = {"label": row.get("label", slug), "type": "crime-type", "iri": iri, "slug": slug}
     return nodes
+
+
+@cache
+def packaged_crime_types() -> list[dict[str, str]]:
+    import rdflib
+
+    from cckg.store import OxigraphStore
+
+    graph = rdflib.Graph()
+    for path in resources.ontology_files():
+        graph.parse(path, format="turtle")
+    with OxigraphStore() as vocabulary:
+        vocabulary.replace_graph(rdflib.URIRef("urn:cckg:vocabulary"), graph)
+        return rows(vocabulary, "crime-types-nodes")
 
 
 def check_crime(store: Store, filters: Filters) -> None:
@@ -237,7 +252,7 @@ def check_crime(store: Store, filters: Filters) -> None:
     if filters.crime is None:
         return
     slugs = sorted(str(data["slug"]) for data in crime_nodes(store).values())
-    if slugs and filters.crime.casefold() not in {s.casefold() for s in slugs}:
+    if filters.crime.casefold() not in {s.casefold() for s in slugs}:
         raise ViewError(f"unknown crime type {filters.crime!r} (one of {', '.join(slugs)})")
 
 
