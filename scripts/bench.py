@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cckg.identity import release_iri
 from cckg.ingest.extract import extract
-from cckg.ingest.map import facts_to_graph, release_iri
 from cckg.ingest.read import find_releases, read_release
+from cckg.pipeline import map_facts
 from cckg.store import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,8 +53,8 @@ def main() -> None:
     rows = [("read (file -> text)", passes(lambda: [read_release(p) for p in paths], args.repeat))]
     rows.append(("extract (text -> facts)", passes(lambda: [extract(r) for r in releases], args.repeat)))
     facts = [extract(r) for r in releases]
-    rows.append(("map (facts -> RDF)", passes(lambda: [facts_to_graph(f) for f in facts], args.repeat)))
-    graphs = [facts_to_graph(f) for f in facts]
+    rows.append(("map (facts -> RDF)", passes(lambda: [map_facts(f) for f in facts], args.repeat)))
+    graphs = [map_facts(f) for f in facts]
 
     def store_all() -> None:
         with tempfile.TemporaryDirectory() as folder:

@@ -31,9 +31,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cckg import pipeline
+from cckg.identity import release_iri
 from cckg.ingest.extract import extract
-from cckg.ingest.map import facts_to_graph, release_iri
 from cckg.ingest.read import find_releases, read_release
+from cckg.namespaces import ontology
+from cckg.pipeline import map_facts
 from cckg.store import OxigraphStore, Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,7 +58,7 @@ def filler_nquads(count: int) -> str:
     graphs = []
     for path in find_releases(SOURCES):
         release = read_release(path)
-        nt = facts_to_graph(extract(release)).serialize(format="nt")
+        nt = map_facts(extract(release)).serialize(format="nt")
         graphs.append((release.id, nt))
     lines: list[str] = []
     for k in range(count):
@@ -72,7 +74,7 @@ def filler_nquads(count: int) -> str:
 
 def store_seconds(store: Store, files: list[Path]) -> float:
     """The store's share of ingesting ``files``: metadata check + graph replacement, per release."""
-    graphs = [(release_iri(r.id + "-store"), facts_to_graph(extract(r))) for r in map(read_release, files)]
+    graphs = [(release_iri(r.id + "-store"), map_facts(extract(r))) for r in map(read_release, files)]
     started = time.perf_counter()
     for name, graph in graphs:
         store.graph_metadata(name)
@@ -82,7 +84,7 @@ def store_seconds(store: Store, files: list[Path]) -> float:
 
 def measure(store: Store, batches: list[list[Path]]) -> tuple[float, float]:
     """Median seconds to ingest one batch of new releases, and the store's share of it."""
-    pipeline.load_vocabulary(store, pipeline.default_stages().vocabulary_graph, pipeline.ontology_graph())
+    pipeline.load_vocabulary(store, pipeline.default_stages().vocabulary_graph, ontology())
     totals, shares = [], []
     for files in batches:
         started = time.perf_counter()

@@ -31,13 +31,13 @@ import rdflib
 
 from cckg import validation
 from cckg.ingest.extract import extract
-from cckg.ingest.map import VOCABULARY_GRAPH, facts_to_graph
 from cckg.ingest.read import find_releases, read_release
+from cckg.namespaces import CCKG, ID, VOCABULARY_GRAPH, ontology
+from cckg.pipeline import map_facts
 from cckg.store import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "data" / "releases", REPO / "data" / "devset" / "releases"]
-ID = "https://w3id.org/cckg/id/"
 #: IRIs of a release's own facts; a copy appends "-s{k}" to their first path segment.
 OWN = re.compile(
     rf"<{re.escape(ID)}(release|run|evidence|event|series|agreement|operation|seizure|cooperation|membership)"
@@ -52,8 +52,8 @@ def templates() -> list[str]:
     copy's suffix goes."""
     result = []
     for path in find_releases(SOURCES):
-        graph = facts_to_graph(extract(read_release(path)))
-        release = next(graph.subjects(rdflib.RDF.type, rdflib.URIRef("https://w3id.org/cckg/ns#Release")))
+        graph = map_facts(extract(read_release(path)))
+        release = next(graph.subjects(rdflib.RDF.type, CCKG.Release))
         name = f"<{release}{MARK}>"
         triples = OWN.sub(OWN_REPLACEMENT, graph.serialize(format="nt"))
         result.append("".join(f"{line[:-1].rstrip()} {name} .\n" for line in triples.splitlines() if line))
@@ -133,7 +133,7 @@ def main() -> None:
     rows = [f"| one new release, alone | - | {len(new)} triples | {alone_s * 1000:,.0f} ms |"]
     with tempfile.TemporaryDirectory() as folder:
         store = OxigraphStore(Path(folder) / "store")
-        store.replace_graph(VOCABULARY_GRAPH, validation.default_ontology())
+        store.replace_graph(VOCABULARY_GRAPH, ontology())
         rows += one_release_rows(store, new, 0, args.repeat)
         loaded = 0
         for size in sizes:

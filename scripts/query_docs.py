@@ -52,7 +52,7 @@ def section(store: OxigraphStore, name: str, named: query.NamedQuery) -> str:
     values = SAMPLES.get(name, {})
     options = "".join(f" --param {shlex.quote(f'{key}={value}')}" for key, value in values.items())
     command = f"cckg --store out/store query {name}{options}"
-    output = query.render(query.run(store, named, values), "table")
+    output = query.render(query.run(store, named, values), "text")
     note = f"\n{NOTES[name]}\n" if name in NOTES else ""
     return (
         f"### `{name}`: {named.title}\n\n{named.description}\n\nParameters: {parameters(named)}.\n\n"

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
 import rdflib
 from click.testing import CliRunner, Result
@@ -32,6 +33,18 @@ RELEASE_2004 = ID["release/001-c98b5c3fca22d16e"]
 def run_cli(*args: str | Path, input: str | None = None) -> Result:
     """Run the ``cckg`` command through its real entry point (click's test runner)."""
     return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def command_paths(group: click.Group = main, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """Every command of the ``cckg`` command line by its path ("export agencies")."""
+    found = []
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix}{name}"
+        if isinstance(command, click.Group):
+            found += command_paths(command, f"{path} ")
+        else:
+            found.append((path, command))
+    return found
 
 
 def one_line_error(result: Result) -> str:

@@ -11,6 +11,7 @@ from rdflib import BNode, Literal
 from rdflib.compare import isomorphic
 
 from cckg import __version__, pipeline
+from cckg.namespaces import ontology
 from cckg.store import (
     OxigraphStore,
 )
@@ -40,7 +41,7 @@ def test_ingest_stores_one_graph_per_release_and_the_vocabulary(release_dir: Pat
         assert report.ingested == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"]
         assert report.vocabulary_loaded
         assert set(store.graph_names()) == {RELEASE_2023, RELEASE_2004, VOCABULARY}
-        assert isomorphic(store.graph(VOCABULARY), pipeline.ontology_graph())
+        assert isomorphic(store.graph(VOCABULARY), ontology())
         for name, graph in fixture_graphs().items():
             stored = store.graph(name)
             assert set(stored.predicates()) == set(graph.predicates())

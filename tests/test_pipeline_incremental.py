@@ -18,7 +18,11 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from cckg import pipeline
-from cckg.store import OxigraphStore, QueryResult, copy_graphs
+from cckg.sparql import QueryResult
+from cckg.store import (
+    OxigraphStore,
+    copy_graphs,
+)
 from conftest import (
     RELEASE_2004,
     RELEASE_2023,

@@ -32,6 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
+from cckg.namespaces import ontology
 from cckg.validation import run_pyshacl, run_turbo, turbo_available
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,10 +75,9 @@ def load_turtle(*paths: Path) -> Graph:
     return graph
 
 
-@cache
 def ontology_graph() -> Graph:
     """All ontology/*.ttl files in one graph (the ontology graph of validation)."""
-    return load_turtle(*sorted((REPO / "ontology").glob("*.ttl")))
+    return ontology()
 
 
 @cache

@@ -23,10 +23,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SH, SKOS, TIME, XSD, DefinedNamespaceMeta
 from rdflib.term import Node
 
-from cckg import validation
+from cckg import namespaces, validation
 from cckg.ingest.extract import extract
-from cckg.ingest.map import facts_to_graph
 from cckg.ingest.read import find_releases, read_release
+from cckg.pipeline import map_facts
 
 REPO = Path(__file__).resolve().parent.parent
 RELEASES = find_releases([REPO / "data" / "releases", REPO / "data" / "devset" / "releases"])
@@ -59,7 +59,7 @@ ALLOWED = {URIRef(namespace + name) for namespace, names in REUSED.items() for n
 
 @cache
 def ontology() -> Graph:
-    return validation.default_ontology()
+    return namespaces.ontology()
 
 
 @cache
@@ -71,7 +71,7 @@ def shapes() -> Graph:
 def mapped() -> dict[str, Graph]:
     """The RDF of each seed and development release, as ingest maps it."""
     when = datetime(2026, 1, 1, tzinfo=UTC)
-    return {path.name: facts_to_graph(extract(read_release(path)), when) for path in RELEASES}
+    return {path.name: map_facts(extract(read_release(path)), when) for path in RELEASES}
 
 
 def declared() -> set[Node]:

@@ -7,7 +7,7 @@ its evidence (quote and character offsets into ``Release.text``) and a confidenc
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,16 @@ class Cooperation:
     agencies: tuple[str, str]
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 1.0
+
+
+class Places(Protocol):
+    """What the RDF mapping needs to know about places, handed to it as data by the pipeline."""
+
+    def city(self, name: str) -> tuple[int, str] | None:
+        """The GeoNames id and ISO 3166 country code of a city GeoNames knows, else None."""
+
+    def country_name(self, code: str) -> str:
+        """The common name of a country by its ISO 3166 code."""
 
 
 @dataclass

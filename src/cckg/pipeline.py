@@ -19,21 +19,28 @@ anyway).  Warnings do not block: the release is stored and its report kept.  Inf
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import rdflib
 from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
-from cckg import __version__, resources
+from cckg import __version__, formats, identity, validation
+from cckg.errors import CckgError
+from cckg.ingest import curate, read
 from cckg.ingest.curate import Curation
+from cckg.ingest.extract import extract as extract_facts
+from cckg.ingest.extract.knowledge import knowledge
+from cckg.ingest.map import facts_to_graph
+from cckg.model import ReleaseFacts
+from cckg.namespaces import VOCABULARY_GRAPH, ontology
 from cckg.store import Store
-
-if TYPE_CHECKING:
-    from cckg.validation import ValidationReport
+from cckg.validation import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -49,20 +56,71 @@ class Stages:
     release_error: type[Exception]
 
 
-def default_stages() -> Stages:
-    from cckg.ingest import extract
-    from cckg.ingest import map as rdfmap
-    from cckg.ingest import read as reader
+class GazetteerPlaces:
+    """The extractor's gazetteer as the mapping's place lookup (:class:`cckg.model.Places`)."""
 
+    def city(self, name: str) -> tuple[int, str] | None:
+        found = knowledge().cities.get(name)
+        return (found.geonameid, found.country) if found else None
+
+    def country_name(self, code: str) -> str:
+        return knowledge().country_name(code)
+
+
+def map_facts(facts: ReleaseFacts, generated_at: datetime | None = None) -> rdflib.Graph:
+    """The RDF of one release's facts, places looked up in the gazetteer: the mapping of ingest."""
+    return facts_to_graph(facts, generated_at, places=GazetteerPlaces())
+
+
+def default_stages() -> Stages:
     return Stages(
-        find_releases=reader.find_releases,
-        read_release=reader.read_release,
-        extract=extract.extract,
-        facts_to_graph=rdfmap.facts_to_graph,
-        release_iri=rdfmap.release_iri,
-        vocabulary_graph=rdfmap.VOCABULARY_GRAPH,
-        release_error=reader.ReleaseError,
+        find_releases=read.find_releases,
+        read_release=read.read_release,
+        extract=extract_facts,
+        facts_to_graph=map_facts,
+        release_iri=identity.release_iri,
+        vocabulary_graph=VOCABULARY_GRAPH,
+        release_error=read.ReleaseError,
     )
+
+
+# --- extract: facts of release files, nothing stored -------------------------------------------------
+
+
+@dataclass
+class ExtractReport:
+    files: int = 0  # release files found
+    facts: list[dict[str, Any]] = field(default_factory=list)  # the release JSON of each release read
+    errors: list[str] = field(default_factory=list)  # one line each, naming the file and the problem
+
+    def text(self, fmt: str = "json") -> str:
+        """The facts as text: ``json`` is one indented object for one release (JSON Lines for
+        several), ``jsonl`` always JSON Lines."""
+        if formats.canonical(fmt) == "json" and self.files == 1 and self.facts:
+            return json.dumps(self.facts[0], indent=2, ensure_ascii=False) + "\n"
+        return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in self.facts)
+
+
+def extract(
+    paths: Iterable[Path],
+    *,
+    stages: Stages | None = None,
+    progress: Callable[[list[Path]], Iterable[Path]] | None = None,
+) -> ExtractReport:
+    """The facts of the releases found under ``paths``, in the release JSON format; one broken
+    release is reported in :attr:`ExtractReport.errors` and never stops the others."""
+    stages = stages or default_stages()
+    report = ExtractReport()
+    files = stages.find_releases(paths)
+    report.files = len(files)
+    for path in progress(files) if progress else files:
+        try:
+            report.facts.append(stages.extract(stages.read_release(path)).to_json())
+        except (stages.release_error, CckgError) as error:
+            report.errors.append(" ".join(str(error).split()))
+        except Exception as error:  # one broken release never stops the others
+            report.errors.append(f"{path}: {type(error).__name__}: {' '.join(str(error).split())}")
+    return report
 
 
 @dataclass(frozen=True)
@@ -107,14 +165,6 @@ class IngestReport:
         )
 
 
-def ontology_graph(files: Iterable[Path] | None = None) -> rdflib.Graph:
-    """The ontology and vocabularies (``ontology/*.ttl``) as one graph."""
-    graph = rdflib.Graph()
-    for path in resources.ontology_files() if files is None else files:
-        graph.parse(path, format="turtle")
-    return graph
-
-
 def load_vocabulary(store: Store, graph_iri: URIRef, vocabulary: rdflib.Graph) -> bool:
     """Write ``vocabulary`` to ``graph_iri`` unless the stored graph already is that graph.
 
@@ -147,10 +197,10 @@ def ingest(
     stages = stages or default_stages()
     curation = curation or Curation()
     report = IngestReport()
-    report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology_graph())
+    report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology())
     files = stages.find_releases(paths)
     report.files = len(files)
-    seen: dict[str, Path] = {}
+    seen: dict[URIRef, tuple[str, Path]] = {}
     check = _checker(store, stages.vocabulary_graph, report, store_invalid) if validate else None
     for path in progress(files) if progress else files:
         try:
@@ -167,19 +217,20 @@ def _ingest_one(
     path: Path,
     stages: Stages,
     report: IngestReport,
-    seen: dict[str, Path],
+    seen: dict[URIRef, tuple[str, Path]],
     force: bool,
     curation: Curation,
     check: Checker | None = None,
 ) -> None:
-    from cckg.ingest import curate
-
     release = stages.read_release(path)
-    if release.id in seen:
-        raise ValueError(f"release id {release.id!r} is also the id of {seen[release.id]}; rename one file")
-    seen[release.id] = path
     graph_iri = stages.release_iri(release.id)
+    _claim(seen, graph_iri, release.id, path)
     stored = store.graph_metadata(graph_iri)
+    if stored.release_id is not None and stored.release_id != release.id:
+        raise ValueError(
+            f"release id {release.id!r} names the graph of the stored release {stored.release_id!r} "
+            f"({graph_iri}); rename the file, or remove {stored.release_id!r} first"
+        )
     digest = curation.digest(release.id)
     unchanged = (stored.content_hash, stored.software_version, stored.curation_digest)
     if not force and unchanged == (release.content_hash, __version__, digest):
@@ -188,13 +239,27 @@ def _ingest_one(
     graph = stages.facts_to_graph(stages.extract(release))
     if entries := curation.for_release(release.id):
         text = getattr(release, "text", None)
-        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest)
+        graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest, to_graph=map_facts)
     if blank := next(_blank_nodes(graph), None):
         raise ValueError(f"the RDF mapping made a blank node ({blank.n3()}); every node needs an IRI")
     if check is not None and not check(path, release.id, graph_iri, graph):
         return
     report.triples += store.replace_graph(graph_iri, graph)
     report.ingested.append(release.id)
+
+
+def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:
+    """Record that ``path`` (release ``release_id``) writes ``graph``; an error if another file of
+    this ingest does (two file names whose release ids name one graph, see cckg.identity)."""
+    other_id, other = seen.setdefault(graph, (release_id, path))
+    if other == path:
+        return
+    if other_id == release_id:
+        raise ValueError(f"release id {release_id!r} is also the id of {other}; rename one file")
+    raise ValueError(
+        f"release id {release_id!r} names the same graph as release id {other_id!r} ({other}): "
+        f"{graph}; rename one file"
+    )
 
 
 #: Validates a release graph before it is stored; returns whether to store it.
@@ -204,13 +269,11 @@ Checker = Callable[[Path, str, URIRef, rdflib.Graph], bool]
 def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store_invalid: bool) -> Checker:
     """Validate each release graph with the shapes, the ontology and the store's context (the
     graph it replaces left out); record it in ``report.checks`` unless it is clean."""
-    from cckg import validation
-
-    shapes, ontology = validation.default_shapes(), validation.default_ontology()
+    shapes = validation.default_shapes()
 
     def check(path: Path, release_id: str, graph_iri: URIRef, graph: rdflib.Graph) -> bool:
         skip = [graph_iri, vocabulary_graph]
-        result = validation.validate_with_store(graph, store, shapes, ontology, skip=skip)
+        result = validation.validate_with_store(graph, store, shapes, ontology(), skip=skip)
         if result.ok():
             return True
         stored = result.ok(allow_warnings=True) or store_invalid
@@ -227,14 +290,10 @@ def _blank_nodes(graph: rdflib.Graph) -> Iterator[BNode]:
                 yield term
 
 
-def release_graph(spec: str, release_iri: Callable[[str], URIRef] | None = None) -> URIRef:
+def release_graph(spec: str, release_iri: Callable[[str], URIRef] = identity.release_iri) -> URIRef:
     """The named graph of a release given as its IRI, its release id or its file path."""
-    from cckg.ingest import read as reader
-
     if spec.startswith(("http://", "https://")):
-        return URIRef(spec)
-    if release_iri is None:
-        from cckg.identity import release_iri
+        return identity.checked_iri(spec)
     path = Path(spec)
-    looks_like_file = path.suffix.lower() in reader.RELEASE_SUFFIXES or "/" in spec or path.is_file()
-    return release_iri(reader.release_id_for(path) if looks_like_file else spec)
+    looks_like_file = path.suffix.lower() in read.RELEASE_SUFFIXES or "/" in spec or path.is_file()
+    return release_iri(identity.release_id(path.name) if looks_like_file else spec)

@@ -8,10 +8,12 @@ editable install) reads them in place.
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import rdflib
 import yaml
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -39,6 +41,20 @@ def ontology_files() -> list[Path]:
 
 def shape_files() -> list[Path]:
     return sorted(path("shapes").glob("*.ttl"))
+
+
+def turtle_graph(files: Iterable[Path]) -> rdflib.Graph:
+    """The triples of the Turtle ``files`` as one graph, parsed once per process while the files
+    are unchanged (the graph is shared: do not modify it)."""
+    return _parse_cached(tuple((str(file), file.stat().st_mtime_ns) for file in files))
+
+
+@lru_cache(maxsize=8)
+def _parse_cached(key: tuple[tuple[str, int], ...]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for file, _ in key:
+        graph.parse(file, format="turtle")
+    return graph
 
 
 class _DataLoader(yaml.SafeLoader):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from cckg import pipeline
+from cckg.ingest.read import Release
+from cckg.model import ReleaseFacts
 from conftest import (
     REPO,
     run_cli,
@@ -21,20 +24,14 @@ SEEDS = sorted((REPO / "data" / "releases").glob("*.txt"))
 @pytest.fixture
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real reader with a stand-in extractor: facts with the release's id, source and title."""
-    import types
+    real = pipeline.default_stages()
 
-    import cckg.ingest
-    from cckg.model import ReleaseFacts
-
-    def extract(release: object) -> ReleaseFacts:
-        if "BROKEN" in release.text:  # type: ignore[attr-defined]
+    def extract(release: Release) -> ReleaseFacts:
+        if "BROKEN" in release.text:
             raise ValueError("no facts today")
-        return ReleaseFacts(id=release.id, source=release.source, title=release.title)  # type: ignore[attr-defined]
+        return ReleaseFacts(id=release.id, source=release.source, title=release.title)
 
-    module = types.ModuleType("cckg.ingest.extract")
-    module.extract = extract  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cckg.ingest.extract", module)
-    monkeypatch.setattr(cckg.ingest, "extract", module, raising=False)
+    monkeypatch.setattr(pipeline, "default_stages", lambda: replace(real, extract=extract))
 
 
 @pytest.mark.usefixtures("fake_extractor")

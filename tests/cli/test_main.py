@@ -10,26 +10,15 @@ from pathlib import Path
 import click
 import pytest
 
-from cckg.cli import main
 from conftest import (
     REPO,
+    command_paths,
     run_cli,
 )
 
 
-def command_paths(group: click.Group = main, prefix: str = "") -> list[tuple[str, click.Command]]:
-    found = []
-    for name, command in sorted(group.commands.items()):
-        path = f"{prefix}{name}"
-        if isinstance(command, click.Group):
-            found += command_paths(command, f"{path} ")
-        else:
-            found.append((path, command))
-    return found
-
-
 def test_usage_errors_exit_2() -> None:
-    assert run_cli("query", "--format", "xml", "partners").exit_code == 2
+    assert run_cli("query", "--format", "yaml", "partners").exit_code == 2
     assert run_cli("no-such-command").exit_code == 2
 
 

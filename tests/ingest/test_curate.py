@@ -10,11 +10,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, SKOS
 
 from cckg import pipeline
-from cckg.identity import ID, agency_iri, person_iri, release_iri
+from cckg.identity import agency_iri, person_iri, release_iri
 from cckg.ingest import curate
-from cckg.ingest.curate import CCKG, SCHEMA, Curation, CurationError
-from cckg.ingest.map import facts_to_graph
+from cckg.ingest.curate import Curation, CurationError
 from cckg.model import Agency, Agreement, Cooperation, Event, Evidence, Official, ReleaseFacts
+from cckg.namespaces import CCKG, ID, SCHEMA
+from cckg.pipeline import map_facts
 from cckg.store import OxigraphStore
 from conftest import RELEASE_2023, REPO, fake_stages
 
@@ -62,7 +63,7 @@ def release_facts() -> ReleaseFacts:
 
 @pytest.fixture
 def graph() -> Graph:
-    return facts_to_graph(release_facts(), generated_at=WHEN)
+    return map_facts(release_facts(), generated_at=WHEN)
 
 
 RELEASE = release_iri("r-1")
@@ -176,7 +177,7 @@ def test_same_agency_merges_the_mention_and_the_iris_built_from_it(tmp_path: Pat
     assert (record, CCKG.mergedInto, kcs) in curated
     assert (record, CCKG.reason, Literal("A misspelling.")) in curated
     assert isinstance(next(curated.objects(None, CCKG.curationDigest)), Literal)
-    assert len(graph) == len(facts_to_graph(release_facts(), generated_at=WHEN)), "the input is unchanged"
+    assert len(graph) == len(map_facts(release_facts(), generated_at=WHEN)), "the input is unchanged"
 
 
 def test_same_person_merges_into_the_first_with_its_name(tmp_path: Path, graph: Graph) -> None:
@@ -236,7 +237,7 @@ add:
           crime_types: [tobacco-smuggling]
           quote: exchange intelligence on cigarette smuggling
 """
-    curated = curate.apply(graph, entries(tmp_path, text), RELEASE, text=TEXT)
+    curated = curate.apply(graph, entries(tmp_path, text), RELEASE, text=TEXT, to_graph=map_facts)
     operation = next(curated.subjects(RDF.type, CCKG.JointOperation))
     run = next(curated.subjects(RDF.type, CCKG.ExtractionRun))
     assert (operation, PROV.wasGeneratedBy, run) in curated
@@ -251,7 +252,7 @@ add:
     assert (next(curated.subjects(PROV.generated, operation)), CCKG.curationKind, Literal("add")) in curated
     bad = text.replace("quote: exchange", "quote: never said")
     with pytest.raises(CurationError, match=r"add\[0\]: operations\[0\]: quote 'never said"):
-        curate.apply(graph, entries(tmp_path, bad), RELEASE, text=TEXT)
+        curate.apply(graph, entries(tmp_path, bad), RELEASE, text=TEXT, to_graph=map_facts)
 
 
 # --- on every ingest ----------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import ORG, RDF, SKOS, XSD
 
-from cckg.identity import ID, agency_iri, release_iri
+from cckg.identity import agency_iri, release_iri
 from cckg.ingest.extract import extract
-from cckg.ingest.map import CCKG, SCHEMA, facts_to_graph
 from cckg.ingest.read import read_release
+from cckg.namespaces import CCKG, ID, SCHEMA
+from cckg.pipeline import map_facts
 from conftest import REPO
 
 SEEDS = sorted((REPO / "data" / "releases").glob("*.txt"))
@@ -21,11 +22,11 @@ WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def seed_graphs() -> list[Graph]:
-    return [facts_to_graph(extract(read_release(path)), generated_at=WHEN) for path in SEEDS]
+    return [map_facts(extract(read_release(path)), generated_at=WHEN) for path in SEEDS]
 
 
 def test_mapping_is_deterministic_and_has_no_blank_nodes(seed_graphs: list[Graph]) -> None:
-    again = facts_to_graph(extract(read_release(SEEDS[0])), generated_at=WHEN)
+    again = map_facts(extract(read_release(SEEDS[0])), generated_at=WHEN)
     assert isomorphic(again, seed_graphs[0])
     assert set(again) == set(seed_graphs[0])
     for graph in seed_graphs:

@@ -10,14 +10,13 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from cckg.sparql import SelectResult, sparql_term
 from cckg.store import (
     GraphMetadata,
     OxigraphStore,
     QuerySyntaxError,
-    SelectResult,
     StoreError,
     open_store,
-    sparql_term,
     store_location,
 )
 from conftest import (
@@ -102,6 +101,7 @@ def test_graph_metadata(kg: OxigraphStore) -> None:
         RELEASE_2023,
         "sha256:054f3174519ed8c7248431d5eef4ac1e8e12fd0676789e989ae39e321d2fb07a",
         "0.1.0",
+        release_id="000_d93ee451fa80120b",
     )
     assert kg.graph_metadata(EX.missing) == GraphMetadata(EX.missing)
 

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from cckg import resources
+from cckg import namespaces, resources
 from cckg import validation as v
 from cckg.store import OxigraphStore
 from conftest import RELEASE_2004, RELEASE_FIXTURES, TEST_SHAPES, VOCABULARY, fixture_graphs, run_cli
@@ -214,7 +214,7 @@ def test_sparql_queries_are_parsed_once(shapes: rdflib.Graph) -> None:
     import pyshacl
 
     data = v.load_files(RELEASE_FIXTURES)
-    ontology = v.default_ontology()
+    ontology = namespaces.ontology()
     v._prepared_query.cache_clear()
     conforms, report = v.run_pyshacl(data, v.default_shapes(), ontology)
     info = v._prepared_query.cache_info()

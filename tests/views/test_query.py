@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from rdflib.compare import isomorphic
 
-from cckg.store import OxigraphStore, SelectResult
+from cckg.sparql import SelectResult, read_results
+from cckg.store import (
+    OxigraphStore,
+)
 from cckg.views import query
 from conftest import EXTRA_TEXT, RELEASE_2004, REPO, run_cli
 
@@ -705,6 +709,16 @@ def test_tsv_writes_rdf_terms(kg: OxigraphStore) -> None:
         '"2"^^<http://www.w3.org/2001/XMLSchema#integer>', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
         f"<{ID}agency/hk-ced>",
     ]  # fmt: skip
+
+
+def test_every_results_format_reads_back_as_the_rows(kg: OxigraphStore) -> None:
+    rows = _agencies(kg)
+    for fmt in ("json", "xml", "tsv"):
+        assert read_results(query.render(rows, fmt), fmt) == rows
+    assert read_results(query.render(True, "xml"), "xml") is True
+    construct = query.run(kg, query.parse_query("CONSTRUCT { ?a a ?c } WHERE { ?a a ?c }", "q"))
+    assert isinstance(construct, rdflib.Graph)
+    assert isomorphic(rdflib.Graph().parse(data=query.render(construct, "xml"), format="xml"), construct)
 
 
 def test_json_follows_sparql_results_json(kg: OxigraphStore) -> None:

@@ -56,7 +56,15 @@ class Group(click.Group):
 @click.version_option(__version__, prog_name="cckg")
 @click.pass_context
 def main(ctx: click.Context, store: str | None) -> None:
-    """Press releases about cross-border law-enforcement cooperation -> a validated RDF knowledge graph."""
+    """Press releases about cross-border law-enforcement cooperation -> a validated RDF knowledge graph.
+
+    Example:
+
+    \b
+      $ cckg --store out/store ingest data/releases
+      $ cckg --store out/store query partners --param agency="Customs and Excise Department"
+      $ cckg --store out/store export agencies -o out/agencies.gexf
+    """
     ctx.obj = {"store": store}
 
 

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import click
 
+from cckg import formats
 from cckg.cli.common import handle_errors, store_for
 from cckg.cli.export import VIEW_NAMES, view_filters
-from cckg.cli.options import emit, output_option
+from cckg.cli.options import emit, output_options
 
 
 @click.command("analyze")
 @click.argument("view", type=click.Choice(VIEW_NAMES), metavar="VIEW")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default=None,
-    help="table (default; the first --top of each list) or json (everything).  Default: json when "
-    "-o FILE ends in .json, else table.",
+@output_options(
+    formats.ANALYSIS,
+    "text",
+    help="text: tables, the first --top rows of each list; json: everything.",
 )
-@output_option
 @view_filters
 @click.option(
     "--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per list in the table."
@@ -35,12 +32,16 @@ def analyze(
     strengths, not distances); Louvain communities with a fixed seed; bridges and articulation
     agencies; the agencies with most partners per crime type; new partnerships per year.  The
     filters are those of `cckg export`.
+
+    Example:
+
+    \b
+      $ cckg --store out/store analyze agencies
+      $ cckg --store out/store analyze people --from 2010 -o people-analysis.json
     """
     from cckg.views import analyze as analysis
     from cckg.views import render
 
-    if fmt is None:
-        fmt = "json" if output and output.lower().endswith(".json") else "table"
     with store_for(ctx, read_only=True) as store:
         result = analysis.analyze(store, view, render.filters_from(filters), top)
     emit(analysis.to_json(result) if fmt == "json" else analysis.to_table(result, top), output)

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from cckg.store import Store, StoreError, open_store, store_location
+from cckg.errors import CckgError
+from cckg.store import Store, open_store, store_location
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,24 +28,6 @@ class CliError(click.ClickException):
         click.echo(f"cckg: error: {self.message}", err=True)
 
 
-def _known_errors() -> tuple[type[Exception], ...]:
-    from cckg.ingest.curate import CurationError
-    from cckg.validation import ShapesError, ValidationInputError
-    from cckg.views.graphs import ViewError
-    from cckg.views.query import QueryError
-
-    errors: list[type[Exception]] = [StoreError, QueryError, ValidationInputError, ShapesError, OSError]
-    errors.append(ViewError)
-    errors.append(CurationError)
-    try:
-        from cckg.ingest.read import ReleaseError
-
-        errors.append(ReleaseError)
-    except ImportError:
-        pass
-    return tuple(errors)
-
-
 def handle_errors(command: F) -> F:
     """Turn the library's errors into a one-line message and exit status 2."""
 
@@ -52,7 +35,7 @@ def handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except _known_errors() as error:
+        except (CckgError, OSError) as error:
             raise CliError(" ".join(str(error).split()) or type(error).__name__) from None
 
     return wrapper  # type: ignore[return-value]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from cckg import formats
 from cckg.cli.common import CliError, handle_errors, store_for
-from cckg.cli.options import emit, output_option
+from cckg.cli.options import emit, output_options
 
 VIEW_NAMES = ("agencies", "agency-crime", "people", "operations", "entities")
-FORMAT_NAMES = ("graphml", "gexf", "json", "cyjs", "dot", "csv", "html", "png", "svg")
-SUFFIXES = {".gv": "dot", ".cyjs": "cyjs", ".htm": "html", **{f".{name}": name for name in FORMAT_NAMES}}
 
 
 def view_filters(command: click.Command) -> click.Command:
@@ -38,26 +35,15 @@ def view_filters(command: click.Command) -> click.Command:
     return command
 
 
-def format_of(fmt: str | None, output: str | None) -> str:
-    if fmt is not None:
-        return fmt
-    if output not in (None, "-"):
-        return SUFFIXES.get(Path(str(output)).suffix.lower(), "graphml")
-    return "graphml"
-
-
 @click.command("export")
 @click.argument("view", type=click.Choice(VIEW_NAMES), metavar="VIEW")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_NAMES),
-    default=None,
-    help="graphml, gexf (1.2draft, with time), json (node-link), cyjs (Cytoscape.js), dot, csv (a "
-    "node file and an edge file), html (an interactive page), png or svg (a figure).  Default: the "
-    "format the extension of -o FILE names, else graphml.",
+@output_options(
+    formats.NETWORK,
+    "graphml",
+    help="graphml; gexf (1.2draft, with time); json (NetworkX node-link); cyjs (Cytoscape.js); dot; "
+    "csv (a node file and an edge file: -o FILE.csv writes FILE.nodes.csv and FILE.edges.csv); html "
+    "(an interactive page); png or svg (a figure).",
 )
-@output_option
 @view_filters
 @click.option("--title", help="The title of the page or figure.")
 @click.option(
@@ -86,11 +72,16 @@ def export(
     people        officials, their agencies and posts over time, and the officials they met
     operations    joint operations and seizures, their agencies and crime types
     entities      every typed node and labelled edge
+
+    Example:
+
+    \b
+      $ cckg --store out/store export agencies -o out/agencies.gexf
+      $ cckg --store out/store export people --from 2015 --agency "Korea Customs" --hops 2 -o people.html
     """
     from cckg.views import export as exporter
     from cckg.views import render
 
-    fmt = format_of(fmt, output)
     if fmt == "csv" and output in (None, "-"):
         raise CliError("csv writes two files (nodes and edges): give -o FILE.csv")
     with store_for(ctx, read_only=True) as store:

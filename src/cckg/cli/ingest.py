@@ -37,6 +37,12 @@ def ingest(
     skipped.  A broken file is reported and the others are still stored (exit 1).  Each release
     graph is validated first: one with SHACL violations is reported and not stored (exit 1) unless
     --store-invalid; one with warnings only is reported and stored.
+
+    Example:
+
+    \b
+      $ cckg --store out/store ingest data/releases
+      $ cckg --store out/store ingest --force --curation data/curation data/releases
     """
     from cckg import pipeline
     from cckg.ingest import curate

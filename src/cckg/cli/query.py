@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from cckg import formats
 from cckg.cli.common import handle_errors, store_for
-from cckg.cli.options import emit, output_option
+from cckg.cli.options import emit, output_options
 
 
 @click.command("query")
@@ -14,14 +15,12 @@ from cckg.cli.options import emit, output_option
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter (repeatable)."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld"]),
-    default="table",
-    show_default=True,
-    help="SELECT/ASK: json is SPARQL 1.1 Query Results JSON, csv and tsv follow SPARQL 1.1 too; "
-    "CONSTRUCT/DESCRIBE: turtle (also for table, markdown) or jsonld (also for json).",
+@output_options(
+    formats.QUERY,
+    "text",
+    help="SELECT/ASK: text is an aligned table; json, xml, csv and tsv are the SPARQL 1.1 Query "
+    "Results formats. CONSTRUCT/DESCRIBE: turtle (also for text, markdown), jsonld (also for json), "
+    "RDF/XML for xml, N-Triples for csv and tsv.",
 )
 @click.option(
     "--timeout",
@@ -29,7 +28,6 @@ from cckg.cli.options import emit, output_option
     metavar="SECONDS",
     help="Stop the query after SECONDS (exit 2).",
 )
-@output_option
 @click.pass_context
 @handle_errors
 def query_command(
@@ -45,6 +43,13 @@ def query_command(
 
     NAME is a named query (see --list), FILE.rq a SPARQL file, - reads standard input.
     Queries see the union of all graphs.  Updates are refused.
+
+    Example:
+
+    \b
+      $ cckg query --list
+      $ cckg --store out/store query partners --param agency="Customs and Excise Department"
+      $ cckg --store out/store query agencies -o agencies.csv
     """
     from cckg.views import query
 

@@ -32,6 +32,11 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, workers: int
     Queries go to http://HOST:PORT/query by GET or POST; results follow the Accept header (JSON,
     XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML for graphs).  Updates are refused.  Each
     query runs in a worker process and is stopped at the timeout.  Ctrl-C stops the server.
+
+    Example:
+
+    \b
+      $ cckg --store out/store serve --port 7879 --timeout 5
     """
     from cckg.views.serve import serving
 

@@ -6,21 +6,18 @@ import json
 
 import click
 
-from cckg.cli.common import EXIT_ERROR, CliError, handle_errors, note, store_for
-from cckg.cli.options import emit, output_option
+from cckg import formats
+from cckg.cli.common import EXIT_ERROR, handle_errors, note, store_for
+from cckg.cli.options import emit, output_options
 
 
 @click.command("show")
 @click.argument("entity")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+@output_options(
+    formats.CARD,
+    "text",
     help="text: a card to read; json: the same card as JSON.",
 )
-@output_option
 @click.pass_context
 @handle_errors
 def show_command(ctx: click.Context, entity: str, fmt: str, output: str | None) -> None:
@@ -28,6 +25,12 @@ def show_command(ctx: click.Context, entity: str, fmt: str, output: str | None) 
 
     ENTITY is a name, alias or acronym (any case) or an IRI (full, or id:...).  A name that matches
     several entities lists them on standard error (exit 2): give one of their IRIs.
+
+    Example:
+
+    \b
+      $ cckg --store out/store show "Korea Customs Service"
+      $ cckg --store out/store show "C&ED" --format json
     """
     from cckg.views import show
 
@@ -39,8 +42,6 @@ def show_command(ctx: click.Context, entity: str, fmt: str, output: str | None) 
             for candidate in error.candidates:
                 note(f"  {candidate.line()}")
             ctx.exit(EXIT_ERROR)
-        except show.ShowError as error:
-            raise CliError(str(error)) from None
     if fmt == "json":
         emit(json.dumps(show.to_json(card), indent=2, ensure_ascii=False) + "\n", output)
     else:

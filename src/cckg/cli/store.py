@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
+from cckg import formats
 from cckg.cli.common import EXIT_NONCONFORMING, EXIT_OK, CliError, existing, handle_errors, note, store_for
-from cckg.cli.options import emit, output_option
-from cckg.store import DUMP_FORMATS, open_store, store_location
+from cckg.cli.options import emit, output_options
+from cckg.store import open_store, store_location
 
 
 @click.command()
@@ -16,20 +17,23 @@ from cckg.store import DUMP_FORMATS, open_store, store_location
     metavar="IRI|RELEASE",
     help="Dump only this named graph: a graph IRI, or a release by its id or file path.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(DUMP_FORMATS)),
-    default="nquads",
-    show_default=True,
-    help="nquads, trig and jsonld keep the named graphs; the others get one graph "
-    "(the union without --graph).",
+@output_options(
+    formats.DUMP,
+    "nquads",
+    help="nquads, trig and jsonld keep the named graphs; the others (turtle, nt, xml: RDF/XML) get "
+    "one graph (the union without --graph).",
 )
-@output_option
 @click.pass_context
 @handle_errors
 def dump(ctx: click.Context, graph_iri: str | None, fmt: str, output: str | None) -> None:
-    """Write the store's RDF (every graph, or one)."""
+    """Write the store's RDF (every graph, or one).
+
+    Example:
+
+    \b
+      $ cckg --store out/store dump -o everything.nq
+      $ cckg --store out/store dump --graph data/releases/000_d93ee451fa80120b.txt --format turtle
+    """
     from cckg.pipeline import release_graph
 
     with store_for(ctx, read_only=True) as store:
@@ -49,6 +53,11 @@ def remove(ctx: click.Context, releases: tuple[str, ...]) -> None:
     RELEASE is a release id, a release file path (its id is derived from the file name) or a graph
     IRI.  All the named graphs are dropped in one transaction; other releases are untouched.  A
     release that is not in the store is reported (exit 1).
+
+    Example:
+
+    \b
+      $ cckg --store out/store remove 000_d93ee451fa80120b
     """
     from cckg.pipeline import release_graph
 
@@ -76,6 +85,12 @@ def copy(ctx: click.Context, releases: tuple[str, ...], source: str | None, targ
 
     Every named graph (the releases and the vocabulary), or only the RELEASEs given (ids, file paths
     or graph IRIs).  Each graph replaces its namesake in the target in one transaction.
+
+    Example:
+
+    \b
+      $ cckg --store out/store copy --to http://localhost:7878
+      $ cckg copy --from out/store --to out/copy 000_d93ee451fa80120b
     """
     from cckg.pipeline import release_graph
     from cckg.store import copy_graphs

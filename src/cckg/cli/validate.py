@@ -6,23 +6,21 @@ from pathlib import Path
 
 import click
 
+from cckg import formats
 from cckg.cli.common import EXIT_NONCONFORMING, EXIT_OK, CliError, handle_errors, note, store_for
-from cckg.cli.options import emit, output_option
+from cckg.cli.options import FormatChoice, emit, output_options
 
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--input-format",
-    type=click.Choice(["turtle", "nt", "nquads", "trig", "json-ld", "xml"]),
+    type=FormatChoice(list(formats.RDF_INPUT)),
     help="Format of FILEs when their extension does not tell (.ttl .nt .nq .trig .jsonld .rdf .owl .xml).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "turtle"]),
-    default="text",
-    show_default=True,
+@output_options(
+    formats.REPORT,
+    "text",
     help="text: results grouped by node with label and evidence; json; turtle: the W3C SHACL report.",
 )
 @click.option("--allow-warnings", is_flag=True, help="Conform when the only results are warnings or infos.")
@@ -45,7 +43,6 @@ from cckg.cli.options import emit, output_option
     show_default=True,
     help="SHACL engine; auto: pyshacl-turbo for the whole store when installed, else pyshacl.",
 )
-@output_option
 @click.pass_context
 @handle_errors
 def validate(
@@ -65,10 +62,18 @@ def validate(
     FILEs are validated with the store's facts about the IRIs they mention, and only results about
     the nodes the FILEs describe are reported.  Exit 0 when the data conforms (Info results are
     notes; --allow-warnings lets warnings pass too), 1 when it does not, 2 on an error.
+
+    Example:
+
+    \b
+      $ cckg --store out/store validate
+      $ cckg validate tests/fixtures/release-000.ttl --format json -o report.json
+      $ cckg --store out/store validate --with-store new-release.ttl
     """
     import rdflib
 
     from cckg import resources, validation
+    from cckg.namespaces import VOCABULARY_GRAPH
 
     shape_paths = list(shape_files) or resources.shape_files()
     if not shape_paths:
@@ -82,8 +87,6 @@ def validate(
         with store_for(ctx, read_only=True) as store:
             report = validation.validate_store(store, shapes=shapes, engine=engine)
     elif with_store:
-        from cckg.ingest.map import VOCABULARY_GRAPH
-
         data = validation.load_files(files, input_format)
         with store_for(ctx, read_only=True) as store:
             report = validation.validate_with_store(

@@ -30,17 +30,25 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cckg import model, resources
-from cckg.identity import ID, agency_iri, person_iri, slug
-
-CCKG = Namespace("https://w3id.org/cckg/ns#")
-SCHEMA = Namespace("http://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-AGENCY_KIND = Namespace("https://w3id.org/cckg/agency-kind/")
+from cckg.errors import CurationError, IdentityError
+from cckg.identity import (
+    agency_iri,
+    agency_kind_iri,
+    curation_iri,
+    instance_iri,
+    notation_of,
+    parse_iri,
+    person_iri,
+    rekeyed,
+    same_release,
+    slug,
+    wikidata_iri,
+)
+from cckg.namespaces import CCKG, DCTERMS, ID, OA, OWL, PROV, RDF, SCHEMA, SKOS
 
 SECTIONS = ("same_agency", "same_person", "different_person", "reject", "add")
 FACT_LISTS: dict[str, type] = {
@@ -60,9 +68,6 @@ _ENTRY_KEYS = {
     "add": {"release", "facts", "reason"},
 }
 
-
-class CurationError(Exception):
-    """A curation file or entry that is not valid; the message is one line naming the file and entry."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Entry:
 
     @property
     def iri(self) -> URIRef:
-        return ID[f"curation/{hashlib.sha256(self.canonical().encode()).hexdigest()[:16]}"]
+        return curation_iri(self.canonical())
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,7 @@ class Curation:
 
     def for_release(self, release_id: str) -> tuple[Entry, ...]:
         """The entries that apply to a release: those for every release and those naming it."""
-        key = slug(release_id)
-        return tuple(e for e in self.entries if e.release is None or slug(e.release) == key)
+        return tuple(e for e in self.entries if e.release is None or same_release(e.release, release_id))
 
     def digest(self, release_id: str) -> str | None:
         """A fingerprint of the entries for a release (None when there are none)."""
@@ -227,9 +231,10 @@ def _entry(section: str, item: Any, where: str, location: str) -> Entry:
         return _people(section, item, common, fail)
     if section == "reject":
         fact = item.get("fact")
-        if not isinstance(fact, str) or not fact.startswith(str(ID)) or any(c in fact for c in ' <>"'):
-            raise fail(f"fact must be the IRI of a fact ({ID}...)")
-        return Entry(**common, fact=URIRef(fact))
+        try:
+            return Entry(**common, fact=instance_iri(fact if isinstance(fact, str) else ""))
+        except IdentityError:
+            raise fail(f"fact must be the IRI of a fact ({ID}...)") from None
     return _add(item, common, fail)
 
 
@@ -253,8 +258,8 @@ def _people(section: str, item: dict[str, Any], common: dict[str, Any], fail: Fa
     iris: list[URIRef] = []
     names: list[str | None] = []
     for person in people:
-        if isinstance(person, str) and person.startswith(str(ID["person/"])) and " " not in person:
-            iris.append(URIRef(person))
+        if isinstance(person, str) and (iri := _person(person)) is not None:
+            iris.append(iri)
             names.append(None)
         elif _is_named_person(person):
             agency = person.get("agency")
@@ -266,6 +271,13 @@ def _people(section: str, item: dict[str, Any], common: dict[str, Any], fail: Fa
     if len(set(iris)) != len(iris):
         raise fail("the same person is listed twice")
     return Entry(**common, people=tuple(iris), names=tuple(names))
+
+
+def _person(text: str) -> URIRef | None:
+    try:
+        return instance_iri(text, "person")
+    except IdentityError:
+        return None
 
 
 def _is_named_person(person: Any) -> bool:
@@ -363,7 +375,8 @@ def apply(
     """The curated copy of the release graph ``graph`` (named ``release``).
 
     ``text`` is the release text (where the quotes of added facts are found); ``digest`` is recorded
-    on the extraction run; ``to_graph`` maps added facts (default :func:`cckg.ingest.map.facts_to_graph`).
+    on the extraction run; ``to_graph`` maps added facts (:func:`cckg.ingest.map.facts_to_graph`:
+    the pipeline passes it, since curation comes before the mapping in the layers).
     Entries are applied in order: additions, agency merges, person merges, rejections, differences.
     """
     curated = Graph()
@@ -415,29 +428,6 @@ def _rename(graph: Graph, renames: Mapping[Node, Node]) -> None:
 
 # -- same agency --
 
-_KEYED = ("person/", "post/")
-
-
-def _rekey(iri: str, old: str, new: str) -> str | None:
-    """``iri`` with the agency key ``old`` replaced by ``new`` when the IRI is derived from it."""
-    local = iri.removeprefix(str(ID))
-    if local == iri:
-        return None
-    if local == f"agency/{old}":
-        return str(ID[f"agency/{new}"])
-    for prefix in _KEYED:
-        if local.startswith(f"{prefix}{old}/"):
-            return str(ID[f"{prefix}{new}/{local[len(prefix) + len(old) + 1:]}"])
-    for prefix in ("series/", "event/"):
-        if local.startswith(prefix) and "--" in local:
-            head, _, tail = local[len(prefix):].partition("/")
-            name, *keys = head.split("--")
-            if old in keys:
-                keys = sorted({new if k == old else k for k in keys})
-                return str(ID[prefix + "--".join([name, *keys]) + (f"/{tail}" if tail else "")])
-    return None
-
-
 def _apply_same_agency(graph: Graph, entry: Entry) -> None:
     assert entry.mention is not None and entry.agency is not None
     target = agency_iri(entry.agency)
@@ -451,12 +441,12 @@ def _apply_same_agency(graph: Graph, entry: Entry) -> None:
         and any(str(label).casefold() == folded for p in label_properties for label in graph.objects(node, p))
     ]
     for node in sorted(merged):
-        old = str(node).removeprefix(str(ID["agency/"]))
+        old = parse_iri(node).agency_key or ""
         renames: dict[Node, Node] = {}
         for term in {t for triple in graph for t in triple if isinstance(t, URIRef)}:
-            new = _rekey(str(term), old, slug(entry.agency))
-            if new is not None and new != str(term):
-                renames[term] = URIRef(new)
+            new = rekeyed(term, old, entry.agency)
+            if new is not None and new != term:
+                renames[term] = new
         labels = {str(label) for p in label_properties for label in graph.objects(node, p)}
         _rename(graph, renames)
         _describe_agency(graph, target, gazetteer()[entry.agency], labels)
@@ -476,9 +466,9 @@ def _describe_agency(graph: Graph, node: URIRef, known: GazetteerEntry, mentions
         graph.add((node, SKOS.altLabel, Literal(alias)))
     if known.country:
         graph.add((node, SCHEMA.addressCountry, Literal(known.country)))
-    graph.add((node, CCKG.agencyKind, AGENCY_KIND[known.kind]))
+    graph.add((node, CCKG.agencyKind, agency_kind_iri(known.kind)))
     if known.wikidata:
-        graph.add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{known.wikidata}")))
+        graph.add((node, OWL.sameAs, wikidata_iri(known.wikidata)))
 
 
 # -- same person, different person --
@@ -560,7 +550,7 @@ def _apply_add(
     to_graph: Callable[[model.ReleaseFacts], Graph] | None,
 ) -> None:
     if to_graph is None:
-        from cckg.ingest.map import facts_to_graph as to_graph
+        raise CurationError(f"{entry.where}: facts can only be added with the RDF mapping (to_graph)")
     if text is None:
         raise CurationError(f"{entry.where}: the release text is not known, so the quotes cannot be placed")
     facts = _release_facts(graph, release, entry.release or "")
@@ -600,15 +590,16 @@ def _release_facts(graph: Graph, release: URIRef, release_id: str) -> model.Rele
 
     agencies = []
     for node in sorted(graph.subjects(RDF.type, CCKG.Agency)):
-        name = value(node, SKOS.prefLabel) or str(node).rsplit("/", 1)[-1]
-        kind = value(node, CCKG.agencyKind)
+        key = parse_iri(node).agency_key
+        name = value(node, SKOS.prefLabel) or str(key)
+        kind = notation_of(graph.value(node, CCKG.agencyKind) or "")
         agencies.append(model.Agency(
             name=name,
             acronyms=sorted(str(a) for a in graph.objects(node, CCKG.acronym)),
             aliases=sorted(str(a) for a in graph.objects(node, SKOS.altLabel)),
             country=value(node, SCHEMA.addressCountry),
-            kind=kind.rsplit("/", 1)[-1] if kind else "other",
-            key=str(node).removeprefix(str(ID["agency/"])),
+            kind=kind or "other",
+            key=key,
         ))
     return model.ReleaseFacts(
         id=value(release, DCTERMS.identifier) or release_id,

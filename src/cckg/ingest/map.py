@@ -8,35 +8,50 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
 
 from cckg import __version__
 from cckg.identity import (
-    AGENCY_KIND,
-    AGREEMENT_KIND,
-    CRIME,
-    ID,
     agency_iri,
+    agency_kind_iri,
+    agreement_kind_iri,
+    checked_iri,
     city_iri,
     country_iri,
+    crime_type_iri,
     event_iri,
     evidence_iri,
     fact_iri,
     person_iri,
+    place_iri,
+    position_selector_iri,
     post_iri,
+    quote_selector_iri,
     release_iri,
+    resolution_iri,
+    run_iri,
     series_iri,
     slug,
+    software_iri,
+    wikidata_iri,
 )
-from cckg.model import Evidence, ReleaseFacts
+from cckg.model import Evidence, Places, ReleaseFacts
+from cckg.namespaces import (
+    CCKG,
+    DCTERMS,
+    OA,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
+)
 
-CCKG = Namespace("https://w3id.org/cckg/ns#")
-SCHEMA = Namespace("http://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-VOCABULARY_GRAPH = URIRef("https://w3id.org/cckg/graph/vocabulary")
-SOFTWARE = ID[f"software/cckg/{__version__}"]
+SOFTWARE = software_iri(__version__)
 
 EVENT_CLASSES = {
     "conference": CCKG.Conference,
@@ -47,18 +62,6 @@ EVENT_CLASSES = {
     "workshop": CCKG.Workshop,
 }
 
-PREFIXES = {
-    "cckg": CCKG,
-    "schema": SCHEMA,
-    "org": ORG,
-    "oa": OA,
-    "prov": PROV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "id": ID,
-    "crime": CRIME,
-}
-
 
 def date_literal(value: str) -> Literal:
     """A date keeping its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
@@ -66,13 +69,14 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
-def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) -> Graph:
-    """All triples of the named graph of ``facts``' release."""
+def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None, *, places: Places) -> Graph:
+    """All triples of the named graph of ``facts``' release; ``places`` tells which cities GeoNames
+    knows and the names of countries (the pipeline passes the extractor's gazetteer)."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     release = release_iri(facts.id)
-    run = ID[f"run/{slug(facts.id)}/{(facts.content_hash or '').removeprefix('sha256:')[:12]}-{__version__}"]
+    run = run_iri(facts.id, facts.content_hash, __version__)
     add = graph.add
 
     add((release, RDF.type, CCKG.Release))
@@ -84,11 +88,11 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     if facts.published:
         add((release, DCTERMS.issued, date_literal(facts.published)))
     if facts.url:
-        add((release, SCHEMA.url, URIRef(facts.url)))
+        add((release, SCHEMA.url, checked_iri(facts.url)))
     if facts.content_hash:
         add((release, CCKG.contentHash, Literal(facts.content_hash)))
     for notation in facts.crime_types:
-        add((release, DCTERMS.subject, CRIME[notation]))
+        add((release, DCTERMS.subject, crime_type_iri(notation)))
 
     add((run, RDF.type, CCKG.ExtractionRun))
     add((run, PROV.used, release))
@@ -101,7 +105,8 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
     def evidence(node: URIRef, items: list[Evidence], confidence: float) -> None:
         for item in items:
             target = evidence_iri(facts.id, item.start, item.end)
-            quote, position = URIRef(f"{target}/quote"), URIRef(f"{target}/position")
+            quote = quote_selector_iri(facts.id, item.start, item.end)
+            position = position_selector_iri(facts.id, item.start, item.end)
             add((node, CCKG.evidence, target))
             add((target, RDF.type, OA.SpecificResource))
             add((target, OA.hasSource, release))
@@ -130,13 +135,13 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             add((node, CCKG.acronym, Literal(acronym)))
         if agency.country:
             add((node, SCHEMA.addressCountry, Literal(agency.country)))
-        add((node, CCKG.agencyKind, AGENCY_KIND[agency.kind]))
+        add((node, CCKG.agencyKind, agency_kind_iri(agency.kind)))
         if agency.wikidata:
-            add((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{agency.wikidata}")))
+            add((node, OWL.sameAs, wikidata_iri(agency.wikidata)))
         add((release, SCHEMA.mentions, node))
         for surface, reason, where in agency.resolutions:
             # Identity is decided, not assumed: each other name the release uses, and why.
-            resolution = ID[f"resolution/{slug(facts.id)}/{slug(key)}/{slug(surface)}"]
+            resolution = resolution_iri(facts.id, key, surface)
             add((resolution, RDF.type, CCKG.NameResolution))
             add((resolution, CCKG.surfaceForm, Literal(surface)))
             add((resolution, CCKG.resolvedTo, node))
@@ -181,21 +186,17 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         return person_nodes.get(name) or person_iri(name, None)
 
     def place(node: URIRef, city: str | None, country: str | None) -> None:
-        from cckg.ingest.extract.knowledge import knowledge
-
         if city:
-            known = knowledge().cities.get(city)
-            place_node = (
-                city_iri(known.geonameid) if known else ID[f"place/{slug(country or 'xx')}/{slug(city)}"]
-            )
+            known = places.city(city)
+            place_node = city_iri(known[0]) if known else place_iri(city, country)
             add((place_node, RDF.type, SCHEMA.City))
             add((place_node, SCHEMA.name, Literal(city)))
             if country or known:
-                add((place_node, SCHEMA.addressCountry, Literal(country or known.country)))  # type: ignore[union-attr]
+                add((place_node, SCHEMA.addressCountry, Literal(country or known[1])))  # type: ignore[index]
         elif country:
             place_node = country_iri(country)
             add((place_node, RDF.type, SCHEMA.Country))
-            add((place_node, SCHEMA.name, Literal(knowledge().country_name(country))))
+            add((place_node, SCHEMA.name, Literal(places.country_name(country))))
             add((place_node, SCHEMA.addressCountry, Literal(country)))
         else:
             return
@@ -244,7 +245,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         )
         add((node, RDF.type, CCKG.Agreement))
         add((node, SCHEMA.name, Literal(agreement.name)))
-        add((node, CCKG.agreementKind, AGREEMENT_KIND[agreement.kind]))
+        add((node, CCKG.agreementKind, agreement_kind_iri(agreement.kind)))
         if agreement.date:
             add((node, DCTERMS.date, date_literal(agreement.date)))
         for party in agreement.parties:
@@ -252,7 +253,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         for signatory in agreement.signatories:
             add((node, CCKG.signatory, person_node(signatory)))
         for topic in agreement.topics:
-            add((node, DCTERMS.subject, CRIME[topic]))
+            add((node, DCTERMS.subject, crime_type_iri(topic)))
         evidence(node, agreement.evidence, agreement.confidence)
 
     for operation in facts.operations:
@@ -268,7 +269,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         for participant in operation.participants:
             add((node, CCKG.participant, agency_node(participant)))
         for crime in operation.crime_types:
-            add((node, DCTERMS.subject, CRIME[crime]))
+            add((node, DCTERMS.subject, crime_type_iri(crime)))
         evidence(node, operation.evidence, operation.confidence)
 
     for seizure in facts.seizures:
@@ -284,7 +285,7 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
             add((node, DCTERMS.date, date_literal(seizure.date)))
         place(node, seizure.city, seizure.country)
         for crime in seizure.crime_types:
-            add((node, DCTERMS.subject, CRIME[crime]))
+            add((node, DCTERMS.subject, crime_type_iri(crime)))
         evidence(node, seizure.evidence, seizure.confidence)
 
     # Cooperation ------------------------------------------------------------------------------
@@ -299,12 +300,3 @@ def facts_to_graph(facts: ReleaseFacts, generated_at: datetime | None = None) ->
         evidence(node, link.evidence, link.confidence)
     return graph
 
-
-def vocabulary_graph() -> Graph:
-    """The ontology and its concept schemes, as loaded into :data:`VOCABULARY_GRAPH`."""
-    from cckg import resources
-
-    graph = Graph()
-    for path in resources.ontology_files():
-        graph.parse(path, format="turtle")
-    return graph

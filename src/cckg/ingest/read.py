@@ -18,16 +18,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 from dateutil import parser as dateparser
 
 from cckg import resources
+from cckg.errors import ReleaseError
+from cckg.identity import release_id
 
 RELEASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_RELEASE_BYTES = 5_000_000
 
-
-class ReleaseError(Exception):
-    """A release that cannot be read; the message is one line naming the file and the problem."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,6 @@ def find_releases(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def release_id_for(path: Path) -> str:
-    """A release id from its file name: the stem, lower-cased, safe for an IRI."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower()
-    return stem or "release"
-
-
 def read_release(path: Path) -> Release:
     """Read one release file; raise :class:`ReleaseError` with a one-line reason when it cannot."""
     try:
@@ -92,7 +86,7 @@ def read_release(path: Path) -> Release:
     is_html = path.suffix.lower() in (".html", ".htm") or decoded.lstrip()[:15].lower().startswith(
         ("<!doctype html", "<html")
     )
-    return parse_release(decoded, release_id_for(path), source, is_html=is_html)
+    return parse_release(decoded, release_id(path.name), source, is_html=is_html)
 
 
 def parse_release(raw: str, release_id: str, source: str, *, is_html: bool = False) -> Release:
@@ -132,8 +126,6 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
 
     Returns the text, the page title (``<h1>`` or ``<title>``) and its canonical URL.
     """
-    import lxml.html
-
     patterns = page_patterns()
     try:
         tree = lxml.html.document_fromstring(html)
@@ -149,6 +141,14 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         if candidate:
             title = candidate
             break
+    _drop_chrome(tree, patterns)
+    body = tree.find("body")
+    lines = _block_lines(body if body is not None else tree)
+    return "\n\n".join(lines) + "\n", title, url
+
+
+def _drop_chrome(tree: Any, patterns: dict[str, Any]) -> None:
+    """Drop the page's chrome elements (navigation, footers, ...) and comments from ``tree``."""
     chrome_tags = set(patterns["html_chrome_tags"])
     chrome_words = set(patterns["html_chrome_words"])
     for element in list(tree.iter()):
@@ -162,6 +162,10 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
             is_chrome = False
         if is_chrome and element.getparent() is not None:
             element.drop_tree()
+
+
+def _block_lines(root: Any) -> list[str]:
+    """The text of ``root``, one line per block element, whitespace collapsed."""
     lines: list[str] = []
     current: list[str] = []
 
@@ -184,10 +188,9 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         if block:
             flush()
 
-    body = tree.find("body")
-    walk(body if body is not None else tree)
+    walk(root)
     flush()
-    return "\n\n".join(lines) + "\n", title, url
+    return lines
 
 
 # --- chrome, title and date line --------------------------------------------------------------

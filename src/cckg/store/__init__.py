@@ -17,33 +17,21 @@ from collections.abc import Iterable
 
 from rdflib.term import URIRef
 
+from cckg.errors import QuerySyntaxError, StoreError
 from cckg.store.base import (
-    CCKG,
-    PREFIXES,
-    XSD_STRING,
     GraphMetadata,
-    QueryResult,
-    QuerySyntaxError,
-    SelectResult,
     Store,
-    StoreError,
-    sparql_term,
 )
 from cckg.store.oxigraph import DUMP_FORMATS, OxigraphStore, dump_dataset, from_ox
 from cckg.store.remote import SparqlStore, is_remote
 
 __all__ = [
-    "CCKG",
     "DEFAULT_STORE",
     "DUMP_FORMATS",
-    "PREFIXES",
     "STORE_ENV",
-    "XSD_STRING",
     "GraphMetadata",
     "OxigraphStore",
-    "QueryResult",
     "QuerySyntaxError",
-    "SelectResult",
     "SparqlStore",
     "Store",
     "StoreError",
@@ -51,7 +39,6 @@ __all__ = [
     "dump_dataset",
     "from_ox",
     "open_store",
-    "sparql_term",
     "store_location",
 ]
 

@@ -7,59 +7,16 @@ The implementations are :class:`cckg.store.oxigraph.OxigraphStore` (embedded) an
 
 from __future__ import annotations
 
-import hashlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Node, URIRef
 
-CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-#: Prefixes for IRIs in dumps and in table and markdown query output.
-PREFIXES = {
-    "id": "https://w3id.org/cckg/id/",
-    "cckg": "https://w3id.org/cckg/ns#",
-    "crime": "https://w3id.org/cckg/crime-type/",
-    "agreementkind": "https://w3id.org/cckg/agreement-kind/",
-    "agencykind": "https://w3id.org/cckg/agency-kind/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "cckgsh": "https://w3id.org/cckg/shapes#",
-}
-
-
-class StoreError(Exception):
-    """A store that cannot be opened, read or written; the message is one line."""
-
-
-class QuerySyntaxError(StoreError):
-    """A SPARQL query or update the store cannot parse."""
-
-
-@dataclass
-class SelectResult:
-    """Rows of a SELECT query: ``variables`` in projection order; a row maps bound variables to terms."""
-
-    variables: list[str]
-    rows: list[dict[str, Node]] = field(default_factory=list)
-
-    def tuples(self) -> list[tuple[Node | None, ...]]:
-        return [tuple(row.get(v) for v in self.variables) for row in self.rows]
-
-
-#: What :meth:`Store.query` returns: rows (SELECT), a boolean (ASK) or a graph (CONSTRUCT, DESCRIBE).
-QueryResult = SelectResult | bool | rdflib.Graph
+from cckg.errors import StoreError
+from cckg.namespaces import sparql_prefixes
+from cckg.sparql import QueryResult, SelectResult, sparql_term
 
 
 @dataclass(frozen=True)
@@ -70,40 +27,7 @@ class GraphMetadata:
     content_hash: str | None = None
     software_version: str | None = None
     curation_digest: str | None = None  # the curation applied to it (cckg.ingest.curate), None for none
-
-
-# --- SPARQL term syntax -------------------------------------------------------------------------
-
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
-_BNODE_LABEL = re.compile(r"^[A-Za-z0-9_]+$")
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ECHAR.get(char) or f"\\u{ord(char):04X}"
-
-
-def sparql_term(term: Node) -> str:
-    """``term`` in SPARQL (and N-Triples) syntax, escaped so that no value can break out of it."""
-    if isinstance(term, URIRef):
-        if _IRI_FORBIDDEN.search(term):
-            raise ValueError(f"not a valid IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = '"' + _NEEDS_ESCAPE.sub(_escape_char, str(term)) + '"'
-        if term.language:
-            if not re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*", term.language):
-                raise ValueError(f"not a valid language tag: {term.language!r}")
-            return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != XSD_STRING:
-            return f"{text}^^{sparql_term(URIRef(term.datatype))}"
-        return text
-    if isinstance(term, BNode):
-        label = str(term)
-        return f"_:{label}" if _BNODE_LABEL.match(label) else "_:b" + hashlib.sha1(label.encode()).hexdigest()
-    raise TypeError(f"cannot write {type(term).__name__} as a SPARQL term")
+    release_id: str | None = None  # the id of the release stored there
 
 
 def _one_line(error: BaseException) -> str:
@@ -174,12 +98,11 @@ class Store(ABC):
         # agent there too), so the cost does not grow with the number of releases in the store.
         name = sparql_term(graph)
         result = self.select(
-            f"""PREFIX cckg: <{CCKG}>
-            PREFIX prov: <http://www.w3.org/ns/prov#>
-            PREFIX schema: <http://schema.org/>
-            SELECT ?hash ?version ?curation WHERE {{
+            sparql_prefixes(("cckg", "prov", "schema", "dcterms"))
+            + f"""SELECT ?hash ?version ?curation ?identifier WHERE {{
               GRAPH {name} {{
                 {name} cckg:contentHash ?hash .
+                OPTIONAL {{ {name} dcterms:identifier ?identifier }}
                 OPTIONAL {{
                   ?run prov:used {name} ; prov:wasAssociatedWith ?agent .
                   OPTIONAL {{ ?agent schema:softwareVersion ?version }}
@@ -191,12 +114,13 @@ class Store(ABC):
         if not result.rows:
             return GraphMetadata(graph)
         row = result.rows[0]
-        version, curation = row.get("version"), row.get("curation")
+        version, curation, identifier = row.get("version"), row.get("curation"), row.get("identifier")
         return GraphMetadata(
             graph,
             str(row["hash"]),
             str(version) if version is not None else None,
             str(curation) if curation is not None else None,
+            str(identifier) if identifier is not None else None,
         )
 
     def has_graph(self, graph: URIRef) -> bool:

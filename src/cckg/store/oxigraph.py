@@ -10,14 +10,12 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from cckg import formats
+from cckg.errors import QuerySyntaxError, StoreError
+from cckg.namespaces import PREFIXES
+from cckg.sparql import XSD_STRING, QueryResult, SelectResult
 from cckg.store.base import (
-    PREFIXES,
-    XSD_STRING,
-    QueryResult,
-    QuerySyntaxError,
-    SelectResult,
     Store,
-    StoreError,
     _one_line,
 )
 
@@ -26,8 +24,8 @@ DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
     "nquads": (ox.RdfFormat.N_QUADS, True),
     "trig": (ox.RdfFormat.TRIG, True),
     "turtle": (ox.RdfFormat.TURTLE, False),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, False),
-    "rdfxml": (ox.RdfFormat.RDF_XML, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "xml": (ox.RdfFormat.RDF_XML, False),
     "jsonld": (ox.RdfFormat.JSON_LD, True),
 }
 
@@ -114,11 +112,12 @@ class OxigraphStore(Store):
 
 def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None) -> bytes:
     """Serialise one graph of a pyoxigraph dataset, or all of it (see :meth:`Store.dump`)."""
+    format = formats.canonical(format)
     if format not in DUMP_FORMATS:
         raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
     rdf_format, has_graphs = DUMP_FORMATS[format]
     # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
+    prefixes = {k: str(v) for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
     prefixes = prefixes if format in ("turtle", "trig") else None
     if graph is not None:
         named = ox.NamedNode(str(graph))

@@ -22,26 +22,20 @@ sent as HTTP Basic authentication.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import URIRef
 
+from cckg.errors import QuerySyntaxError, StoreError
+from cckg.sparql import QueryResult, read_results, sparql_term
 from cckg.store.base import (
-    XSD_STRING,
-    QueryResult,
-    QuerySyntaxError,
-    SelectResult,
     Store,
-    StoreError,
-    sparql_term,
 )
 from cckg.store.oxigraph import dump_dataset, from_ox
 
@@ -93,34 +87,6 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     password = urllib.parse.unquote(parts.password or "")
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
-
-
-def _json_term(value: dict[str, Any]) -> Node:
-    """An rdflib term from a SPARQL 1.1 Query Results JSON term (plain literals stay plain)."""
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype and datatype != XSD_STRING:
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
-
-
-def parse_results_json(data: bytes) -> SelectResult | bool:
-    """SELECT rows or an ASK boolean from SPARQL 1.1 Query Results JSON."""
-    document = json.loads(data)
-    if "boolean" in document:
-        return bool(document["boolean"])
-    variables = list(document.get("head", {}).get("vars", []))
-    rows = [
-        {name: _json_term(term) for name, term in binding.items()}
-        for binding in document.get("results", {}).get("bindings", [])
-    ]
-    return SelectResult(variables, rows)
 
 
 def parse_triples(data: bytes, media_type: str) -> rdflib.Graph:
@@ -204,7 +170,7 @@ class SparqlStore(Store):
             url, body=body, content_type="application/x-www-form-urlencoded", accept=QUERY_ACCEPT
         )
         if media_type in (RESULTS_JSON, "application/json"):
-            return parse_results_json(data)
+            return read_results(data, "json")
         return parse_triples(data, media_type)
 
     def update(self, sparql: str) -> None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Collection, Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,7 +37,8 @@ import rdflib
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.term import Node, URIRef
 
-from cckg import resources
+from cckg import namespaces, resources
+from cckg.namespaces import VOCABULARY_GRAPH
 from cckg.store import OxigraphStore, Store
 from cckg.validation.context import (
     CONTEXT_PREDICATES,
@@ -104,7 +104,6 @@ __all__ = [
     "ValidationResult",
     "_prepared_query",
     "count_text",
-    "default_ontology",
     "default_shapes",
     "evidence",
     "format_for",
@@ -130,26 +129,9 @@ __all__ = [
 ]
 
 
-def _files_key(files: Iterable[Path]) -> tuple[tuple[str, int], ...]:
-    return tuple((str(path), path.stat().st_mtime_ns) for path in files)
-
-
-@lru_cache(maxsize=8)
-def _parse_cached(key: tuple[tuple[str, int], ...]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path, _ in key:
-        graph.parse(path, format="turtle")
-    return graph
-
-
 def default_shapes() -> rdflib.Graph:
     """``shapes/*.ttl``, parsed once per process (while the files are unchanged); do not modify it."""
-    return _parse_cached(_files_key(resources.shape_files()))
-
-
-def default_ontology() -> rdflib.Graph:
-    """``ontology/*.ttl``, parsed once per process (while the files are unchanged); do not modify it."""
-    return _parse_cached(_files_key(resources.ontology_files()))
+    return resources.turtle_graph(resources.shape_files())
 
 
 def validate_graph(
@@ -165,7 +147,7 @@ def validate_graph(
     With ``focus``, only results about those nodes are kept (and the report graph holds only them).
     """
     shapes = shapes if shapes is not None else default_shapes()
-    ontology = ontology if ontology is not None else default_ontology()
+    ontology = ontology if ontology is not None else namespaces.ontology()
     report_graph = _run(resolve_engine(engine), data, shapes, ontology)
     lookup = ReadOnlyGraphAggregate([data, ontology])
     return _report(report_graph, shapes, lambda nodes: lookup, focus)
@@ -196,16 +178,12 @@ def validate_with_store(
 
 def validate_store(
     store: Store,
-    vocabulary_graph: URIRef | None = None,
+    vocabulary_graph: URIRef = VOCABULARY_GRAPH,
     shapes: rdflib.Graph | None = None,
     *,
     engine: str = "auto",
 ) -> ValidationReport:
     """Validate every graph in the store (the vocabulary graph is replaced by the ontology files)."""
-    if vocabulary_graph is None:
-        from cckg.ingest.map import VOCABULARY_GRAPH
-
-        vocabulary_graph = VOCABULARY_GRAPH
     chosen = resolve_engine(engine, whole_store=True)
     if chosen == "pyshacl-turbo" and isinstance(store, OxigraphStore):
         return _validate_oxigraph_with_turbo(store, [vocabulary_graph], shapes)
@@ -219,7 +197,7 @@ def _validate_oxigraph_with_turbo(
     N-Triples into an in-memory dataset with the ontology (no rdflib graph of the store is built);
     labels and evidence for the report are then looked up in the store."""
     shapes = shapes if shapes is not None else default_shapes()
-    ontology = default_ontology()
+    ontology = namespaces.ontology()
     handle, name = tempfile.mkstemp(suffix=".nt", prefix="cckg-validate-")
     os.close(handle)
     path = Path(name)

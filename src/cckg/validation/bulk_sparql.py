@@ -25,7 +25,10 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from cckg.store import from_ox, sparql_term
+from cckg.sparql import sparql_term
+from cckg.store import (
+    from_ox,
+)
 
 _PREBOUND = re.compile(r"\$(?!this\b)\w+")
 _THIS = re.compile(r"\$this\b")

@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 import rdflib
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node, URIRef
 
-from cckg.store import Store, sparql_term
+from cckg.namespaces import CCKG, DCTERMS, OA, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
+from cckg.sparql import sparql_term
+from cckg.store import (
+    Store,
+)
 from cckg.validation.report import LABELS
-
-CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
-OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
-ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
-SCHEMA = rdflib.Namespace("http://schema.org/")
 
 #: What :func:`store_context` loads about each IRI the new data mentions: its types (for sh:class),
 #: its labels and identifiers (for the report), and what the shapes' SPARQL rules read about

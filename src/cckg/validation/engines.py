@@ -16,14 +16,12 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Literal
 
+from cckg.errors import ShapesError
 from cckg.validation import bulk_sparql
 
 #: ``auto`` picks pyshacl-turbo for the whole store when it is installed, else pySHACL.
 ENGINES = ("auto", "pyshacl", "pyshacl-turbo")
 
-
-class ShapesError(Exception):
-    """SHACL shapes that the engine cannot use (a broken shape, a forbidden SPARQL construct)."""
 
 
 @lru_cache(maxsize=1024)

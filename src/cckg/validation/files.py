@@ -7,27 +7,20 @@ from pathlib import Path
 
 import rdflib
 
-#: RDF formats by file extension (rdflib parser names); ``--input-format`` takes the same names.
+from cckg import formats
+from cckg.errors import ValidationInputError
+
+#: RDF formats by file extension (cckg.formats names); ``--input-format`` takes the same names.
 FORMATS_BY_SUFFIX = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
+    suffix: name for suffix, name in formats.BY_SUFFIX.items() if name in formats.RDF_INPUT
 }
-INPUT_FORMATS = sorted(set(FORMATS_BY_SUFFIX.values()))
-QUAD_FORMATS = {"nquads", "trig", "json-ld"}
-
-
-class ValidationInputError(Exception):
-    """RDF input that cannot be read; the message is one line naming the file and the problem."""
+INPUT_FORMATS = sorted(formats.RDF_INPUT)
+QUAD_FORMATS = set(formats.DATASET)
 
 
 def format_for(path: Path, input_format: str | None = None) -> str:
     if input_format:
+        input_format = formats.canonical(input_format)
         if input_format not in INPUT_FORMATS:
             known = ", ".join(INPUT_FORMATS)
             raise ValidationInputError(f"unknown input format {input_format!r} (one of {known})")
@@ -51,11 +44,11 @@ def load_files(paths: Iterable[Path], input_format: str | None = None) -> rdflib
         try:
             if fmt in QUAD_FORMATS:
                 dataset = rdflib.Dataset()
-                dataset.parse(path, format=fmt)
+                dataset.parse(path, format=formats.rdflib_name(fmt))
                 for s, p, o, _ in dataset.quads((None, None, None, None)):
                     graph.add((s, p, o))
             else:
-                graph.parse(path, format=fmt)
+                graph.parse(path, format=formats.rdflib_name(fmt))
         except Exception as error:  # rdflib raises many types for bad syntax
             lines = [line.strip() for line in str(error).splitlines() if line.strip()]
             message = lines[0] if lines else type(error).__name__

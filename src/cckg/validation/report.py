@@ -10,14 +10,10 @@ from typing import Any
 
 import rdflib
 from rdflib.collection import Collection as RdfList
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Literal, Node
 
-from cckg.views.query import compact
-
-CCKG = rdflib.Namespace("https://w3id.org/cckg/ns#")
-OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = rdflib.Namespace("http://schema.org/")
+from cckg import formats
+from cckg.namespaces import CCKG, DCTERMS, OA, RDF, RDFS, SCHEMA, SH, SKOS, compact
 
 SEVERITIES = ("Violation", "Warning", "Info")
 LABELS = (SKOS.prefLabel, SCHEMA.name, RDFS.label, DCTERMS.title, OA.exact)
@@ -294,6 +290,10 @@ def render_turtle(report: ValidationReport) -> str:
 
 
 def render(report: ValidationReport, fmt: str = "text", allow_warnings: bool = False) -> str:
+    """The report in one of :data:`cckg.formats.REPORT`."""
+    fmt = formats.canonical(fmt)
+    if fmt not in formats.REPORT:
+        raise ValueError(f"unknown report format {fmt!r} (one of {', '.join(formats.REPORT)})")
     if fmt == "json":
         return render_json(report, allow_warnings)
     if fmt == "turtle":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import networkx as nx
 
 from cckg.store import Store
-from cckg.views import graphs
+from cckg.views import entities, graphs
 from cckg.views.graphs import Filters, View, ViewError
 
 AGENCY_KINDS = {"event": "events", "agreement": "agreements", "operation": "operations",
@@ -142,8 +142,6 @@ VIEWS: dict[str, View] = {
 
 
 def _entities(store: Store, filters: Filters) -> nx.Graph:
-    from cckg.views import entities
-
     graphs.check_crime(store, filters)
     return entities.entity_graph(store, filters)
 

@@ -21,6 +21,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
+import pydot
+from lxml import etree
+
+from cckg.views import figure, page
 
 FORMATS = ("graphml", "gexf", "json", "cyjs", "dot", "csv", "html", "png", "svg")
 BINARY_FORMATS = ("png",)
@@ -101,8 +105,6 @@ def _timed(graph: nx.Graph) -> nx.Graph:
 
 def to_gexf(graph: nx.Graph) -> bytes:
     """GEXF 1.2draft with spells (``timeformat="date"``), valid against Gephi's schema."""
-    from lxml import etree
-
     out = io.BytesIO()
     nx.write_gexf(_timed(graph), out, encoding="utf-8", prettyprint=True, version="1.2draft")
     root = etree.fromstring(out.getvalue(), etree.XMLParser(resolve_entities=False, no_network=True))
@@ -149,8 +151,6 @@ def dot_id(text: object) -> str:
 
 def to_dot(graph: nx.Graph) -> bytes:
     """Graphviz DOT (via pydot): every id and value quoted; nodes are labelled with their label."""
-    import pydot
-
     flat = encoded(graph)
     kind = "digraph" if graph.is_directed() else "graph"
     dot = pydot.Dot(dot_id(graph.graph.get("view", "view")), graph_type=kind, strict=False)
@@ -207,12 +207,8 @@ def render(graph: nx.Graph, fmt: str, options: ExportOptions | None = None) -> d
         nodes, edges = to_csv(graph)
         return {"nodes": nodes, "edges": edges}
     if fmt == "html":
-        from cckg.views import page
-
         return {"": page.build_page(graph, options.title, options.details or {}, options.max_nodes)}
     if fmt in ("png", "svg"):
-        from cckg.views import figure
-
         return {"": figure.draw(graph, fmt, options.title, options.max_nodes)}
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")

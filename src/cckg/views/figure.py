@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
 import networkx as nx
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 LABELLED = 20
 SEED = 42
@@ -69,8 +75,6 @@ def _component_layout(component: nx.Graph) -> dict[object, tuple[float, float]]:
 
 
 def _style() -> None:
-    import matplotlib
-
     matplotlib.use("Agg")
     matplotlib.rcParams.update({
         "text.parse_math": False, "svg.hashsalt": "cckg", "svg.fonttype": "path",
@@ -81,8 +85,6 @@ def _style() -> None:
 def draw(graph: nx.Graph, fmt: str, title: str, max_nodes: int = 500) -> bytes:
     """The figure of ``graph`` as PNG or SVG bytes."""
     _style()
-    from matplotlib.figure import Figure
-
     shown = simple(top_nodes(graph, max_nodes))
     positions = layout(shown)
     figure = Figure(figsize=(12, 9), dpi=150, layout="constrained")
@@ -109,33 +111,29 @@ def _width(weight: float, heaviest: float) -> float:
     return 0.5 + 4.5 * weight / heaviest if heaviest else 1.0
 
 
-def _edges(axes: object, shown: nx.Graph, positions: dict) -> None:
-    from matplotlib.collections import LineCollection
-
+def _edges(axes: Axes, shown: nx.Graph, positions: dict) -> None:
     edges = list(shown.edges(data="weight"))
     if not edges:
         return
     heaviest = max(w for *_, w in edges)
     segments = [(positions[s], positions[t]) for s, t, _ in edges]
     widths = [_width(w, heaviest) for *_, w in edges]
-    axes.add_collection(LineCollection(segments, linewidths=widths, colors="#8a8a8a", alpha=0.6, zorder=1))  # type: ignore[attr-defined]
+    axes.add_collection(LineCollection(segments, linewidths=widths, colors="#8a8a8a", alpha=0.6, zorder=1))
 
 
 def _colours(types: list[str]) -> dict[str, object]:
-    from matplotlib import colormaps
-
     palette = colormaps["tab10"]
     return {kind: palette(index % 10) for index, kind in enumerate(types)}
 
 
-def _nodes(axes: object, graph: nx.Graph, shown: nx.Graph, positions: dict, types: list[str]) -> None:
+def _nodes(axes: Axes, graph: nx.Graph, shown: nx.Graph, positions: dict, types: list[str]) -> None:
     if not positions:
         return
     strength = dict(shown.degree(weight="weight"))
     biggest = max(strength.values()) or 1.0
     colours = _colours(types)
     nodes = list(shown.nodes)
-    axes.scatter(  # type: ignore[attr-defined]
+    axes.scatter(
         [positions[n][0] for n in nodes],
         [positions[n][1] for n in nodes],
         s=[40 + 600 * strength[n] / biggest for n in nodes],
@@ -146,11 +144,11 @@ def _nodes(axes: object, graph: nx.Graph, shown: nx.Graph, positions: dict, type
     )
 
 
-def _labels(axes: object, graph: nx.Graph, shown: nx.Graph, positions: dict) -> None:
+def _labels(axes: Axes, graph: nx.Graph, shown: nx.Graph, positions: dict) -> None:
     strength = dict(shown.degree(weight="weight"))
     for node in sorted(shown.nodes, key=lambda n: (-strength[n], str(n)))[:LABELLED]:
         x, y = positions[node]
-        axes.text(  # type: ignore[attr-defined]
+        axes.text(
             x, y, short_label(graph.nodes[node], node), fontsize=8, ha="center", va="bottom", zorder=3,
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
         )  # fmt: skip
@@ -164,9 +162,7 @@ def short_label(data: dict, node: object) -> str:
     return label if len(label) <= 40 else label[:39] + "…"
 
 
-def _legend(axes: object, shown: nx.Graph, types: list[str]) -> None:
-    from matplotlib.lines import Line2D
-
+def _legend(axes: Axes, shown: nx.Graph, types: list[str]) -> None:
     colours = _colours(types)
     handles = [Line2D([], [], marker="o", linestyle="", color=colours[t], markersize=9, label=t or "node")
                for t in types]  # fmt: skip
@@ -177,4 +173,4 @@ def _legend(axes: object, shown: nx.Graph, types: list[str]) -> None:
             label = f"{weight:g} shared fact{'s' if weight != 1 else ''}"
             handles.append(Line2D([], [], color="#8a8a8a", linewidth=_width(weight, heaviest), label=label))
     if handles:
-        axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)  # type: ignore[attr-defined]
+        axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)

@@ -24,17 +24,20 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import networkx as nx
+import rdflib
 from rdflib.term import Node
 
 from cckg import resources
-from cckg.store import SelectResult, Store
+from cckg.errors import CckgError
+from cckg.sparql import SelectResult
+from cckg.store import OxigraphStore, Store
 from cckg.views import query
 
 CRIME_NS = "https://w3id.org/cckg/crime-type/"
 CCKG_NS = "https://w3id.org/cckg/ns#"
 
 
-class ViewError(Exception):
+class ViewError(CckgError):
     """A view that cannot be built: unknown view, agency or crime type, bad year range.  One line."""
 
 
@@ -235,10 +238,6 @@ def crime_nodes(store: Store) -> dict[str, dict[str, object]]:
 
 @cache
 def packaged_crime_types() -> list[dict[str, str]]:
-    import rdflib
-
-    from cckg.store import OxigraphStore
-
     graph = rdflib.Graph()
     for path in resources.ontology_files():
         graph.parse(path, format="turtle")

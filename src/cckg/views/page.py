@@ -26,8 +26,10 @@ from importlib.resources import files
 
 import networkx as nx
 
+from cckg.errors import CckgError
+from cckg.sparql import SelectResult
 from cckg.store import Store
-from cckg.views import figure, graphs
+from cckg.views import figure, graphs, query
 
 VIS_FOLDER = ("lib", "vis-9.1.2")
 FACTS_PER_NODE = 25
@@ -35,7 +37,7 @@ QUOTES_PER_FACT = 3
 SCALE = 1000.0
 
 
-class PageError(Exception):
+class PageError(CckgError):
     """The drawing library cannot be inlined safely (missing, or it would end its own element)."""
 
 
@@ -155,9 +157,6 @@ def node_details(store: Store, graph: nx.Graph, limit: int) -> dict[str, list[di
     if not shown:
         return {}
     named = graphs.view_queries()["node-facts"]
-    from cckg.store import SelectResult
-    from cckg.views import query
-
     values = " ".join(f"<{node}>" for node in shown if _is_iri(str(node)))
     text = query.bind(named, {}).replace("#@nodes", f"VALUES ?node {{ {values} }}")
     result = store.query(text)

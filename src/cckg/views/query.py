@@ -14,60 +14,48 @@ A ``year`` is a four-digit year bound as an ``xsd:integer``.
 
 Parameters are bound as RDF terms, never pasted into the query as text: each query has a line
 ``#@params`` where :func:`bind` puts ``VALUES (?name ...) { (term ...) }``, every term written by
-:func:`cckg.store.sparql_term` (escaped literals of the declared type; unset optional parameters are
+:func:`cckg.sparql.sparql_term` (escaped literals of the declared type; unset optional parameters are
 ``UNDEF``).  A value cannot change the query: at worst it is a literal that matches nothing.
 
 pyoxigraph has no query timeout: :func:`run` with ``timeout`` runs the query in a worker process
-that opens the store read-only and is terminated when the time is up.
+that opens the store read-only and is killed when the time is up (:mod:`cckg.views.workers`, the
+mechanism ``cckg serve`` uses too).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import multiprocessing
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import rdflib
 from rdflib.namespace import XSD
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Literal, Node
 
-from cckg import resources
-from cckg.store import (
-    PREFIXES,
-    OxigraphStore,
-    QueryResult,
-    QuerySyntaxError,
-    SelectResult,
-    Store,
-    StoreError,
-    sparql_term,
-)
+from cckg import formats, resources
+from cckg.errors import IdentityError, QueryError, QuerySyntaxError
+from cckg.identity import checked_iri
+from cckg.namespaces import PREFIXES, compact
+from cckg.sparql import RESULT_FORMATS, QueryResult, SelectResult, is_update, sparql_term, write_results
+from cckg.store import OxigraphStore, Store
+from cckg.views.workers import WorkerPool
 
 PARAM_TYPES = ("string", "integer", "decimal", "date", "year", "boolean", "iri")
-#: Output formats: the first five for SELECT and ASK, the last two for CONSTRUCT and DESCRIBE.
-FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "jsonld")
-SELECT_FORMATS = FORMATS[:5]
+#: Output formats: the first six for SELECT and ASK (json, xml, csv and tsv are the SPARQL 1.1
+#: Query Results formats), the last two for CONSTRUCT and DESCRIBE.
+FORMATS = formats.QUERY
+SELECT_FORMATS = formats.QUERY_ROWS
 #: rdflib serialiser of a graph result (CONSTRUCT, DESCRIBE) for each output format.
 GRAPH_FORMATS = {
-    "table": "turtle", "markdown": "turtle", "turtle": "turtle",
-    "json": "json-ld", "jsonld": "json-ld", "csv": "nt", "tsv": "nt",
+    "text": "turtle", "markdown": "turtle", "turtle": "turtle",
+    "json": "json-ld", "jsonld": "json-ld", "csv": "nt", "tsv": "nt", "xml": "xml",
 }  # fmt: skip
 PARAMS_MARKER = re.compile(r"^[ \t]*#[ \t]*@params[ \t]*$", re.MULTILINE)
-#: How long the worker of a query with a timeout may take to start and open the store, in seconds.
-WORKER_START_LIMIT = 60.0
 
-
-class QueryError(Exception):
-    """A query that cannot run: unknown name, bad parameter, syntax error, update.  One line."""
 
 
 @dataclass(frozen=True)
@@ -205,14 +193,12 @@ def param_term(param: Param, value: str) -> Node:
         if value.strip().lower() not in ("true", "false"):
             raise QueryError(problem + "true or false")
         return Literal(value.strip().lower(), datatype=XSD.boolean)
-    iri = URIRef(value.strip())
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value.strip()):
         raise QueryError(problem + "an absolute IRI")
     try:
-        sparql_term(iri)
-    except ValueError:
+        return checked_iri(value)
+    except IdentityError:
         raise QueryError(problem + "a valid IRI") from None
-    return iri
 
 
 def bind(query: NamedQuery, values: Mapping[str, str]) -> str:
@@ -259,11 +245,21 @@ def run(
     try:
         if timeout is None:
             return store.query(text)
-        return _run_in_worker(store, text, timeout)
+        return run_with_timeout(store, text, timeout)
     except QuerySyntaxError as error:
-        if _is_update(text):
+        if is_update(text):
             raise QueryError(f"query {query.name}: updates are refused; cckg query only reads") from None
         raise QueryError(f"query {query.name}: SPARQL syntax {_where(str(error))}") from None
+
+
+def run_with_timeout(store: Store, sparql: str, timeout: float) -> QueryResult:
+    """Run ``sparql`` in a worker process on the store's folder, stopped after ``timeout`` seconds."""
+    if timeout <= 0:
+        raise QueryError(f"timeout must be a positive number of seconds, not {timeout:g}")
+    if not isinstance(store, OxigraphStore) or store.path is None:
+        raise QueryError("a query timeout needs a store on disk")
+    with WorkerPool(str(store.path), size=1, timeout=timeout) as pool:
+        return pool.run(sparql)
 
 
 def _where(message: str) -> str:
@@ -271,93 +267,18 @@ def _where(message: str) -> str:
     return re.sub(r"\bat (\d+):(\d+)\b", r"at line \1, column \2", message, count=1)
 
 
-# --- running with a timeout -----------------------------------------------------------------
-
-
-def _run_in_worker(store: Store, text: str, timeout: float) -> QueryResult:
-    """Run ``text`` in a worker process on the store's folder; terminate it after ``timeout`` s."""
-    if timeout <= 0:
-        raise QueryError(f"timeout must be a positive number of seconds, not {timeout:g}")
-    if not isinstance(store, OxigraphStore) or store.path is None:
-        raise QueryError("a query timeout needs a store on disk")
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_worker, args=(str(store.path), text, sender), daemon=True)
-    worker.start()
-    sender.close()
-    try:
-        if not receiver.poll(WORKER_START_LIMIT):
-            raise QueryError("the query worker did not start")
-        _receive(receiver)  # ("ready", None): the store is open, the clock starts now
-        if not receiver.poll(timeout):
-            raise QueryError(f"query timed out after {timeout:g} s")
-        return _receive(receiver)
-    finally:
-        _stop(worker)
-        receiver.close()
-
-
-def _receive(receiver: Connection) -> QueryResult:
-    try:
-        status, payload = receiver.recv()
-    except EOFError:
-        raise StoreError("the query worker stopped without an answer") from None
-    if status == "syntax":
-        raise QuerySyntaxError(payload)
-    if status == "error":
-        raise StoreError(payload)
-    if status == "graph":
-        return rdflib.Graph().parse(data=payload, format="nt")
-    return payload  # type: ignore[no-any-return]
-
-
-def _stop(worker: BaseProcess) -> None:
-    if worker.is_alive():
-        worker.terminate()
-        worker.join(5)
-        if worker.is_alive():
-            worker.kill()
-    worker.join()
-
-
-def _worker(location: str, text: str, sender: Connection) -> None:
-    """The worker process: open the store read-only, run the query, send back the result."""
-    try:
-        with OxigraphStore(location, read_only=True) as store:
-            sender.send(("ready", None))
-            result = store.query(text)
-        if isinstance(result, rdflib.Graph):
-            sender.send(("graph", result.serialize(format="nt")))
-        else:
-            sender.send(("ok", result))
-    except QuerySyntaxError as error:
-        sender.send(("syntax", str(error)))
-    except Exception as error:  # reported by the parent as one line
-        sender.send(("error", " ".join(f"{type(error).__name__}: {error}".split())))
-    finally:
-        sender.close()
-
-
-def _is_update(text: str) -> bool:
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(text)
-    except Exception:  # any parse failure means "not an update"
-        return False
-    return True
-
-
 # --- output --------------------------------------------------------------------------------
 
 
-def render(result: QueryResult, fmt: str = "table") -> str:
-    """``result`` as text: table, csv, tsv, json (SPARQL 1.1 results JSON) or markdown.
+def render(result: QueryResult, fmt: str = "text") -> str:
+    """``result`` as text: table, markdown, or a SPARQL 1.1 Query Results format (json, xml, csv,
+    tsv; :func:`cckg.sparql.write_results`).
 
     Graph results (CONSTRUCT, DESCRIBE) are Turtle for turtle/table/markdown, JSON-LD for
-    jsonld/json, N-Triples for csv/tsv.  Booleans (ASK) are a one-cell ``result`` table, or SPARQL
-    1.1 results JSON.
+    jsonld/json, N-Triples for csv/tsv, RDF/XML for xml.  Booleans (ASK) are a one-cell ``result``
+    table, or the boolean of SPARQL results JSON and XML.
     """
+    fmt = formats.canonical(fmt)
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt not in SELECT_FORMATS and not isinstance(result, rdflib.Graph):
@@ -370,30 +291,15 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         for prefix, namespace in PREFIXES.items():
             result.bind(prefix, namespace, override=True, replace=True)
         return result.serialize(format=GRAPH_FORMATS[fmt])
+    if fmt in RESULT_FORMATS:
+        return write_results(result, fmt)
     if isinstance(result, bool):
-        result = _boolean_rows(result) if fmt != "json" else result
-    if isinstance(result, bool):
-        return json.dumps({"head": {}, "boolean": result}, indent=2) + "\n"
-    writers = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "markdown": to_markdown}
-    return writers[fmt](result)
+        result = _boolean_rows(result)
+    return to_table(result) if fmt == "text" else to_markdown(result)
 
 
 def _boolean_rows(value: bool) -> SelectResult:
     return SelectResult(["result"], [{"result": Literal(value)}])
-
-
-def compact(term: Node | None) -> str:
-    """A short human form of ``term``: prefixed IRIs, plain literal values."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if term.startswith(namespace) and len(term) > len(namespace):
-                return f"{prefix}:{term[len(namespace):]}"
-        return str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
 
 
 def _cells(result: SelectResult) -> list[list[str]]:
@@ -418,44 +324,6 @@ def to_markdown(result: SelectResult) -> str:
     lines.append("|" + "|".join("---" for _ in result.variables) + "|")
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(result)]
     return "\n".join(lines) + "\n"
-
-
-def to_csv(result: SelectResult) -> str:
-    """SPARQL 1.1 Query Results CSV: plain values, full IRIs, CRLF line ends."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.tuples():
-        writer.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
-    return out.getvalue()
-
-
-def to_tsv(result: SelectResult) -> str:
-    """SPARQL 1.1 Query Results TSV: terms in Turtle syntax."""
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join("" if t is None else sparql_term(t) for t in row) for row in result.tuples()]
-    return "\n".join(lines) + "\n"
-
-
-def json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    value: dict[str, str] = {"type": "literal", "value": str(term)}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        value["datatype"] = str(term.datatype)
-    return value
-
-
-def to_json(result: SelectResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = [{name: json_term(term) for name, term in row.items()} for row in result.rows]
-    data = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def describe_queries(queries: Mapping[str, NamedQuery]) -> str:

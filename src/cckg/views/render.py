@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cckg.store import Store
-from cckg.views import catalog, export
+from cckg.views import catalog, export, page
 from cckg.views.graphs import Filters
 
 
@@ -39,8 +39,6 @@ def export_view(
     heading = title or catalog.VIEWS[view].title
     details = None
     if fmt == "html":
-        from cckg.views import page
-
         details = page.node_details(store, graph, max_nodes)
     options = export.ExportOptions(title=heading, max_nodes=max_nodes, details=details)
     return export.render(graph, fmt, options)

@@ -12,34 +12,26 @@ hold the endpoint.  Like every cckg query, the default graph is the union of all
 
 from __future__ import annotations
 
-import queue
-import socket
-import subprocess
-import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
 
-from cckg.store import QueryResult, QuerySyntaxError, SelectResult, StoreError, open_store
+from cckg.errors import CckgError, QuerySyntaxError
+from cckg.sparql import MEDIA_TYPES, QueryResult, is_update, write_results
+from cckg.store import open_store
+from cckg.views.workers import QueryTimeout, WorkerPool
 
 QUERY_PATHS = ("/", "/query", "/sparql")
+#: The media types of SELECT and ASK results (the SPARQL 1.1 ones first), by format.
 RESULT_TYPES = {
-    "application/sparql-results+json": "json",
+    **{media: fmt for fmt, media in MEDIA_TYPES.items()},
     "application/json": "json",
-    "application/sparql-results+xml": "xml",
     "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
 }
 GRAPH_TYPES = {
     "text/turtle": "turtle",
@@ -47,10 +39,9 @@ GRAPH_TYPES = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
-STARTUP_SECONDS = 120.0
 
 
-class QueryRefused(Exception):
+class QueryRefused(CckgError):
     """A request the endpoint answers with a 4xx status."""
 
     def __init__(self, status: HTTPStatus, message: str) -> None:
@@ -92,39 +83,8 @@ def choose(media_types: list[str], offered: dict[str, str]) -> str | None:
     return None
 
 
-def xml_term(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
-    if term.datatype:
-        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
-
-
-def to_xml(result: SelectResult | bool) -> str:
-    """SPARQL Query Results XML."""
-    lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if isinstance(result, bool):
-        lines += ["  <head/>", f"  <boolean>{'true' if result else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(lines) + "\n"
-    lines.append("  <head>")
-    lines += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
-    lines += ["  </head>", "  <results>"]
-    for row in result.rows:
-        bindings = "".join(f"<binding name={quoteattr(n)}>{xml_term(t)}</binding>" for n, t in row.items())
-        lines.append(f"    <result>{bindings}</result>")
-    lines += ["  </results>", "</sparql>"]
-    return "\n".join(lines) + "\n"
-
-
 def render(result: QueryResult, media_types: list[str]) -> tuple[str, bytes]:
     """The result in the best acceptable format: (content type, body).  QueryRefused 406 if none is."""
-    from cckg.views import query
-
     if isinstance(result, rdflib.Graph):
         media = choose(media_types, GRAPH_TYPES)
         if media is None:
@@ -134,139 +94,10 @@ def render(result: QueryResult, media_types: list[str]) -> tuple[str, bytes]:
     if media is None:
         raise QueryRefused(HTTPStatus.NOT_ACCEPTABLE, f"results come as {', '.join(RESULT_TYPES)}")
     fmt = RESULT_TYPES[media]
-    text = to_xml(result) if fmt == "xml" else query.render(result, fmt)
-    return f"{media}; charset=utf-8", text.encode("utf-8")
-
-
-# --- worker processes ---------------------------------------------------------------------------
-
-
-def worker_main() -> None:
-    """The worker process (``python -c 'from cckg.views.serve import worker_main; worker_main()'
-    STORE FD``)."""
-    location, fd = sys.argv[1], int(sys.argv[2])
-    _worker(location, Connection(fd))
-
-
-def _worker(location: str, conn: Connection) -> None:
-    """Run queries from ``conn`` on the store until the connection closes."""
-    try:
-        store = open_store(location, read_only=True)
-    except StoreError as error:
-        conn.send(("error", 500, str(error)))
-        return
-    conn.send(("ready",))
-    while True:
-        try:
-            sparql, media_types = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            content_type, body = render(store.query(sparql), media_types)
-            conn.send(("ok", content_type, body))
-        except QueryRefused as error:
-            conn.send(("error", int(error.status), str(error)))
-        except QuerySyntaxError as error:
-            conn.send(("error", 400, f"SPARQL syntax error: {error}"))
-        except Exception as error:  # the endpoint reports it and keeps serving
-            conn.send(("error", 500, f"{type(error).__name__}: {' '.join(str(error).split())}"))
-
-
-@dataclass(eq=False)
-class Worker:
-    process: subprocess.Popen[bytes]
-    conn: Connection
-
-    def stop(self) -> None:
-        self.conn.close()
-        self.process.kill()
-        self.process.wait(5)
-
-
-class WorkerPool:
-    """Worker processes with the store open read-only; a query past its deadline kills its worker."""
-
-    def __init__(self, location: str, size: int = 2, timeout: float = 10.0) -> None:
-        self.location, self.timeout = location, timeout
-        self._idle: queue.Queue[Worker] = queue.Queue()
-        self._all: set[Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        for _ in range(size):
-            self._idle.put(self._ready(self._start()))
-
-    def _start(self) -> Worker:
-        # A fresh interpreter (not a fork of this threaded server), talking over a socket pair.
-        parent, child = socket.socketpair()
-        code = "from cckg.views.serve import worker_main; worker_main()"
-        process = subprocess.Popen(
-            [sys.executable, "-c", code, self.location, str(child.fileno())], pass_fds=(child.fileno(),)
-        )
-        child.close()
-        worker = Worker(process, Connection(parent.detach()))
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _ready(self, worker: Worker) -> Worker:
-        if not worker.conn.poll(STARTUP_SECONDS):
-            raise StoreError(f"store {self.location}: the query worker did not start")
-        message = worker.conn.recv()
-        if message[0] != "ready":
-            raise StoreError(message[2])
-        return worker
-
-    def _replace(self, worker: Worker) -> None:
-        """Kill ``worker`` and start another in the background."""
-        worker.stop()
-        with self._lock:
-            self._all.discard(worker)
-            if self._closed:
-                return
-
-        def start() -> None:
-            with suppress(StoreError, EOFError, OSError):
-                self._idle.put(self._ready(self._start()))
-
-        threading.Thread(target=start, daemon=True).start()
-
-    def run(self, sparql: str, media_types: list[str]) -> tuple[int, str, bytes]:
-        """(status, content type, body) for one query, within the deadline."""
-        timed_out = (503, "text/plain; charset=utf-8", f"query timed out after {self.timeout:g} s\n".encode())
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return timed_out
-        try:
-            worker.conn.send((sparql, media_types))
-            answered = worker.conn.poll(self.timeout)
-            message = worker.conn.recv() if answered else None
-        except (EOFError, OSError):
-            message, answered = None, False
-        if not answered or message is None:
-            self._replace(worker)
-            return timed_out
-        self._idle.put(worker)
-        if message[0] == "ok":
-            return 200, message[1], message[2]
-        return message[1], "text/plain; charset=utf-8", (message[2] + "\n").encode("utf-8")
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
-            worker.stop()
+    return f"{media}; charset=utf-8", write_results(result, fmt).encode("utf-8")
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
-
-
-def _is_update(text: str) -> bool:
-    from cckg.views.query import _is_update as parses_as_update
-
-    return parses_as_update(text)
 
 
 def query_from_request(method: str, path: str, headers: Any, body: bytes) -> str:
@@ -328,10 +159,25 @@ class SparqlHandler(BaseHTTPRequestHandler):
             status = error.status if isinstance(error, QueryRefused) else HTTPStatus.BAD_REQUEST
             self._send(int(status), "text/plain; charset=utf-8", f"{error}\n".encode())
             return
-        status, content_type, payload = self.server.pool.run(sparql, accepted(self.headers.get("Accept")))
-        if status == 400 and _is_update(sparql):
-            status, payload = 403, b"this endpoint is read-only: updates are refused\n"
+        status, content_type, payload = self._run(sparql)
         self._send(status, content_type, payload)
+
+    def _run(self, sparql: str) -> tuple[int, str, bytes]:
+        """(status, content type, body) of the answer to one query."""
+        text = "text/plain; charset=utf-8"
+        try:
+            result = self.server.pool.run(sparql)
+            return (200, *render(result, accepted(self.headers.get("Accept"))))
+        except QueryTimeout as error:
+            return 503, text, f"{error}\n".encode()
+        except QueryRefused as error:
+            return int(error.status), text, f"{error}\n".encode()
+        except QuerySyntaxError as error:
+            if is_update(sparql):
+                return 403, text, b"this endpoint is read-only: updates are refused\n"
+            return 400, text, f"SPARQL syntax error: {error}\n".encode()
+        except CckgError as error:  # the endpoint reports it and keeps serving
+            return 500, text, f"{' '.join(str(error).split())}\n".encode()
 
     def _send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)

