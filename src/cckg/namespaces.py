@@ -53,6 +53,7 @@ AGREEMENT_KIND = Namespace("https://w3id.org/cckg/agreement-kind/")  # the agree
 AGENCY_KIND = Namespace("https://w3id.org/cckg/agency-kind/")  # the agency kind scheme
 CCKGSH = Namespace("https://w3id.org/cckg/shapes#")  # the SHACL shapes
 GRAPH = Namespace("https://w3id.org/cckg/graph/")  # named graphs that are not releases
+CCKG_BASE = "https://w3id.org/cckg/"  # every IRI cckg mints starts so (graphs included)
 
 #: The named graph holding the ontology and its concept schemes.
 VOCABULARY_GRAPH = GRAPH["vocabulary"]

@@ -24,9 +24,10 @@ import networkx as nx
 import pydot
 from lxml import etree
 
+from cckg import formats
 from cckg.views import figure, page
 
-FORMATS = ("graphml", "gexf", "json", "cyjs", "dot", "csv", "html", "png", "svg")
+FORMATS = formats.NETWORK
 BINARY_FORMATS = ("png",)
 #: The formats that write more than one file (``-o`` names the first; see :func:`csv_paths`).
 MULTI_FILE_FORMATS = ("csv",)
