@@ -28,9 +28,9 @@ from cckg.views.figure import simple
 from cckg.views.graphs import Filters
 
 SEED = 42
-EXACT_BETWEENNESS = 2000
-SAMPLE_WORK = 20_000_000  # sampled sources x edges: the budget of an estimate
-LOUVAIN_EDGES = 200_000
+EXACT_BETWEENNESS = 1000
+SAMPLE_WORK = 2_000_000  # sampled sources x edges: the budget of an estimate
+LOUVAIN_EDGES = 50_000
 
 
 @dataclass
