@@ -170,7 +170,7 @@ def _legend(axes: Axes, shown: nx.Graph, types: list[str]) -> None:
     if weights:
         heaviest = weights[-1]
         for weight in sorted({weights[0], weights[len(weights) // 2], heaviest}):
-            label = f"{weight:g} shared fact{'s' if weight != 1 else ''}"
+            label = f"weight {weight:g}"
             handles.append(Line2D([], [], color="#8a8a8a", linewidth=_width(weight, heaviest), label=label))
     if handles:
         axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
