@@ -63,6 +63,9 @@ VOCABULARY_GRAPH = GRAPH["vocabulary"]
 SCHEMA = Namespace("http://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # SPARQL 1.1 Service Description
+VOID = Namespace("http://rdfs.org/ns/void#")  # VoID dataset descriptions
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # the W3C's names of RDF and results formats
 GEONAMES = Namespace("https://sws.geonames.org/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 

@@ -14,15 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import rdflib
-from rdflib import RDF, XSD, BNode, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Literal, URIRef
 
-from cckg.namespaces import PREFIXES
+from cckg.namespaces import DCTERMS, FORMATS, PREFIXES, SD, VOID
 from cckg.sparql import QueryResult, SelectResult
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
 MAX_GRAPHS = 1000
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")  # fmt: skip

@@ -9,41 +9,38 @@ posts, series, places) stay when they are linked to a kept fact.
 from __future__ import annotations
 
 import networkx as nx
+from rdflib import URIRef
 
+from cckg.namespaces import compact
 from cckg.store import Store
 from cckg.views import graphs
 from cckg.views.graphs import Filters
 
 FACT_TYPES = frozenset({"event", "agreement", "operation", "seizure", "membership", "cooperation"})
-PREFIXES = {
-    "https://w3id.org/cckg/ns#": "cckg:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://schema.org/": "schema:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2002/07/owl#": "owl:",
-}
 
 
 def short(iri: str) -> str:
-    for namespace, prefix in PREFIXES.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace) :]
-    return iri
+    """``cckg:participant`` for the property's IRI (the prefixes of :mod:`cckg.namespaces`)."""
+    return compact(URIRef(iri))
 
 
 def entity_nodes(store: Store) -> dict[str, dict[str, object]]:
-    nodes: dict[str, dict[str, object]] = {}
+    values: dict[str, dict[str, list[str]]] = {}
     for row in graphs.rows(store, "entities-nodes"):
-        date = row.get("date", "")
-        year = int(date[:4]) if date[:4].isdigit() else None
-        nodes[row["node"]] = {
-            "label": row.get("label", row["node"]),
-            "type": row["type"],
-            "iri": row["node"],
+        if "value" in row:
+            values.setdefault(row["node"], {}).setdefault(row["key"], []).append(row["value"])
+    nodes: dict[str, dict[str, object]] = {}
+    for node, found in values.items():
+        if "type" not in found:
+            continue  # a release, an evidence node: not in this view
+        date = min(found.get("date", [""]))
+        nodes[node] = {
+            "label": min(found.get("label", [node])),
+            "type": min(found["type"]),
+            "iri": node,
             "date": date,
-            "years": [year] if year is not None else [],
-            "crime_types": graphs.split(row.get("crimeTypes"), " "),
+            "years": [int(date[:4])] if date[:4].isdigit() else [],
+            "crime_types": sorted(set(found.get("crime", []))),
         }
     return nodes
 

@@ -29,12 +29,10 @@ from rdflib.term import Node
 
 from cckg import resources
 from cckg.errors import CckgError
+from cckg.namespaces import ontology
 from cckg.sparql import SelectResult
 from cckg.store import OxigraphStore, Store
 from cckg.views import query
-
-CRIME_NS = "https://w3id.org/cckg/crime-type/"
-CCKG_NS = "https://w3id.org/cckg/ns#"
 
 
 class ViewError(CckgError):
@@ -210,17 +208,24 @@ def neighbourhood(graph: nx.Graph, agency: str, hops: int) -> nx.Graph:
 
 
 def agency_nodes(store: Store) -> dict[str, dict[str, object]]:
-    nodes = {}
+    values: dict[str, dict[str, list[str]]] = {}
     for row in rows(store, "agencies-nodes"):
-        nodes[row["agency"]] = {
-            "label": row.get("label", row["agency"]),
+        if "value" in row:
+            values.setdefault(row["agency"], {}).setdefault(row["key"], []).append(row["value"])
+    nodes = {}
+    for agency, found in values.items():
+        if "label" not in found and "kind" not in found:
+            continue  # a person or release that releases mention, not an agency
+        first = lambda key, found=found: min(found.get(key, [""]))  # noqa: E731
+        nodes[agency] = {
+            "label": first("label") or agency,
             "type": "agency",
-            "iri": row["agency"],
-            "acronyms": split(row.get("acronyms")),
-            "aliases": split(row.get("aliases")),
-            "country": row.get("country", ""),
-            "kind": row.get("kind", ""),
-            "releases": int(row.get("releases", "0")),
+            "iri": agency,
+            "acronyms": sorted(set(found.get("acronym", []))),
+            "aliases": sorted(set(found.get("alias", []))),
+            "country": first("country"),
+            "kind": first("kind"),
+            "releases": int(first("releases") or 0),
         }
     return nodes
 
@@ -238,9 +243,7 @@ def crime_nodes(store: Store) -> dict[str, dict[str, object]]:
 
 @cache
 def packaged_crime_types() -> list[dict[str, str]]:
-    graph = rdflib.Graph()
-    for path in resources.ontology_files():
-        graph.parse(path, format="turtle")
+    graph = ontology()
     with OxigraphStore() as vocabulary:
         vocabulary.replace_graph(rdflib.URIRef("urn:cckg:vocabulary"), graph)
         return rows(vocabulary, "crime-types-nodes")
