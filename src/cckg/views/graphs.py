@@ -214,8 +214,8 @@ def agency_nodes(store: Store) -> dict[str, dict[str, object]]:
             values.setdefault(row["agency"], {}).setdefault(row["key"], []).append(row["value"])
     nodes = {}
     for agency, found in values.items():
-        if "label" not in found and "kind" not in found:
-            continue  # a person or release that releases mention, not an agency
+        if "type" not in found:
+            continue  # a person, a crime type or a post: not an agency
         first = lambda key, found=found: min(found.get(key, [""]))  # noqa: E731
         nodes[agency] = {
             "label": first("label") or agency,
