@@ -23,7 +23,10 @@ demo: $(BIN)/cckg
 	$(BIN)/cckg --store $(STORE) query agreements
 	$(BIN)/cckg --store $(STORE) export agencies --format gexf -o out/agencies.gexf
 	$(BIN)/cckg --store $(STORE) export agencies --format graphml -o out/agencies.graphml
-	@echo "Agency network written to out/agencies.gexf and out/agencies.graphml"
+	$(BIN)/cckg --store $(STORE) export agencies -o out/agencies.html
+	$(BIN)/cckg --store $(STORE) export people -o out/people.svg
+	$(BIN)/cckg --store $(STORE) analyze agencies
+	@echo "Agency network written to out/agencies.gexf, out/agencies.graphml and out/agencies.html (open it in a browser)"
 
 test: lint
 	$(BIN)/pytest -q

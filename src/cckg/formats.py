@@ -31,6 +31,13 @@ BY_SUFFIX = {
     ".tsv": "tsv",
     ".graphml": "graphml",
     ".gexf": "gexf",
+    ".cyjs": "cyjs",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".html": "html",
+    ".htm": "html",
+    ".png": "png",
+    ".svg": "svg",
 }
 
 #: ``cckg query``: rows (SELECT, ASK) as text, a SPARQL 1.1 results format or markdown; graphs
@@ -46,8 +53,11 @@ RDF_INPUT = ("turtle", "nt", "nquads", "trig", "jsonld", "xml")
 REPORT = ("text", "json", "turtle")
 #: ``cckg show``: the card.
 CARD = ("text", "json")
-#: ``cckg export``: the network.
-NETWORK = ("graphml", "gexf", "json")
+#: ``cckg export``: a graph view (csv: a node file and an edge file; html: an interactive page;
+#: png, svg: a figure).
+NETWORK = ("graphml", "gexf", "json", "cyjs", "dot", "csv", "html", "png", "svg")
+#: ``cckg analyze``: the analysis.
+ANALYSIS = ("text", "json")
 #: ``cckg extract``: the facts.
 FACTS = ("json", "jsonl")
 

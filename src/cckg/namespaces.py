@@ -53,6 +53,7 @@ AGREEMENT_KIND = Namespace("https://w3id.org/cckg/agreement-kind/")  # the agree
 AGENCY_KIND = Namespace("https://w3id.org/cckg/agency-kind/")  # the agency kind scheme
 CCKGSH = Namespace("https://w3id.org/cckg/shapes#")  # the SHACL shapes
 GRAPH = Namespace("https://w3id.org/cckg/graph/")  # named graphs that are not releases
+CCKG_BASE = "https://w3id.org/cckg/"  # every IRI cckg mints starts so (graphs included)
 
 #: The named graph holding the ontology and its concept schemes.
 VOCABULARY_GRAPH = GRAPH["vocabulary"]
@@ -62,6 +63,9 @@ VOCABULARY_GRAPH = GRAPH["vocabulary"]
 SCHEMA = Namespace("http://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # SPARQL 1.1 Service Description
+VOID = Namespace("http://rdfs.org/ns/void#")  # VoID dataset descriptions
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # the W3C's names of RDF and results formats
 GEONAMES = Namespace("https://sws.geonames.org/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 

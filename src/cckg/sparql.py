@@ -93,6 +93,17 @@ def sparql_term(term: Node) -> str:
     raise TypeError(f"cannot write {type(term).__name__} as a SPARQL term")
 
 
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|(?i:BASE)\s*<[^>]*>|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>)*")
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query (after its prologue); "" if none."""
+    prologue = _PROLOGUE.match(text)
+    match = _FORM.match(text, prologue.end() if prologue else 0)
+    return match.group(1).upper() if match else ""
+
+
 def is_update(text: str) -> bool:
     """Whether ``text`` parses as a SPARQL update (``INSERT``, ``DROP``, ...)."""
     try:

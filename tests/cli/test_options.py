@@ -25,7 +25,8 @@ LIBRARY_FORMATS = {
     "dump": tuple(DUMP_FORMATS),
     "validate": formats.REPORT,
     "show": formats.CARD,
-    "export agencies": export.FORMATS,
+    "export": export.FORMATS,
+    "analyze": formats.ANALYSIS,
     "extract": formats.FACTS,
 }
 

@@ -249,11 +249,53 @@ def test_the_store_speaks_the_protocols(tmp_path: Path) -> None:
         assert store.dump("nquads", RELEASE_2004) == b""
 
 
-def test_credentials_in_the_url_become_basic_authentication() -> None:
+def test_credentials_in_the_url_answer_a_basic_challenge() -> None:
+    """A loopback server that asks for Basic authentication: the store answers with the URL's
+    user and password (Digest is tested against Virtuoso, tests/store/test_virtuoso.py)."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cckg.errors import StoreError
     from cckg.store.remote import _split_credentials
 
+    expected = "Basic " + base64.b64encode(b"ann:p@ss").decode()
+    seen: list[str | None] = []
+
+    class Guarded(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(self.headers.get("Authorization"))
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = b'{"head": {}, "boolean": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
     assert _split_credentials("http://127.0.0.1:7878") == ("http://127.0.0.1:7878", None)
-    url, header = _split_credentials("http://ann:p%40ss@127.0.0.1:3030/kg")
-    assert url == "http://127.0.0.1:3030/kg" and header == "Basic YW5uOnBAc3M="  # base64 of ann:p@ss
-    store = SparqlStore.from_location("fuseki+http://ann:p%40ss@127.0.0.1:3030/kg")
-    assert store.query_url == "http://127.0.0.1:3030/kg/query"
+    split = _split_credentials("http://ann:p%40ss@127.0.0.1:3030/kg")
+    assert split == ("http://127.0.0.1:3030/kg", ("ann", "p@ss"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Guarded)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        store = SparqlStore.from_location(f"sparql+http://ann:p%40ss@127.0.0.1:{port}/kg")
+        assert store.query_url == f"http://127.0.0.1:{port}/kg"
+        assert store.query("ASK { ?s ?p ?o }") is True
+        assert seen == [None, expected]
+        with pytest.raises(StoreError, match="HTTP 401"):
+            SparqlStore.from_location(f"sparql+http://ann:wrong@127.0.0.1:{port}/kg").query("ASK {}")
+    finally:
+        server.shutdown()
+        thread.join(10)

@@ -252,8 +252,8 @@ def test_cooperation_links(kg: OxigraphStore) -> None:
          "cybercrime,drug-trafficking,ipr-infringement,money-laundering,tobacco-smuggling"),
         (a, b, "cooperation", f"{ID}cooperation/0ea12c47eccf7adc", None, "2023",
          "drug-trafficking,financial-crime,ipr-infringement,money-laundering"),
-        (a, b, "event", f"{EVENTS}/25", "25th Customs Cooperation Conference", "2004", None),
-        (a, b, "event", f"{EVENTS}/34", "34th Customs Cooperation Conference", "2023", None),
+        (a, b, "event", f"{EVENTS}/25", "25th Customs Cooperation Conference", "2004", ""),
+        (a, b, "event", f"{EVENTS}/34", "34th Customs Cooperation Conference", "2023", ""),
         (a, b, "operation", f"{ID}operation/f11c17a37618ad9c", "Project Crocodile", "2004",
          "tobacco-smuggling"),
     ]  # fmt: skip

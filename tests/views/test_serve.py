@@ -139,7 +139,7 @@ def test_updates_are_refused(endpoint: SparqlServer, data: bytes, content_type: 
 
 def test_bad_requests(endpoint: SparqlServer) -> None:
     assert get(endpoint, "SELECT * WHERE { ?s ?p }")[:2] == (400, "text/plain; charset=utf-8")
-    assert request(endpoint.url)[0] == 400
+    assert request(f"{endpoint.url}?query=")[0] == 400
     assert request(endpoint.url.replace("/query", "/elsewhere"))[0] == 404
     graph_uri = f"{endpoint.url}?{urllib.parse.urlencode({'query': AGENCIES, 'default-graph-uri': KCS})}"
     assert request(graph_uri)[0] == 400

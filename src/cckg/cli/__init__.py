@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cckg import __version__
+from cckg.cli.analyze import analyze
 from cckg.cli.common import CliError
 from cckg.cli.export import export
 from cckg.cli.extract import extract
@@ -69,6 +70,17 @@ def main(ctx: click.Context, store: str | None) -> None:
 
 
 for command in (
-    ingest, extract, validate, query_command, show_command, export, dump, remove, copy, serve, generate
+    ingest,
+    extract,
+    validate,
+    query_command,
+    show_command,
+    export,
+    analyze,
+    dump,
+    remove,
+    copy,
+    serve,
+    generate,
 ):
     main.add_command(command)

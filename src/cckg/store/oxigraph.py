@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from cckg import formats
+from cckg import formats, jsonld
 from cckg.errors import QuerySyntaxError, StoreError
 from cckg.namespaces import PREFIXES
 from cckg.sparql import XSD_STRING, QueryResult, SelectResult
@@ -119,6 +119,8 @@ def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None
     # No id: prefix: its local names hold slashes, which Turtle would escape (id:release\/x).
     prefixes = {k: str(v) for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
     prefixes = prefixes if format in ("turtle", "trig") else None
+    if format == "jsonld":
+        return _jsonld(dataset, graph)
     if graph is not None:
         named = ox.NamedNode(str(graph))
         return dataset.dump(format=rdf_format, from_graph=named, prefixes=prefixes) or b""
@@ -127,4 +129,17 @@ def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None
     everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     union = dataset.query(everything, use_default_graph_as_union=True)
     assert isinstance(union, ox.QueryTriples)
-    return union.serialize(format=rdf_format) or b""
+    if prefixes is None:
+        return union.serialize(format=rdf_format) or b""
+    merged = ox.Store()
+    merged.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in union)
+    return merged.dump(format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
+
+
+def _jsonld(dataset: ox.Store, graph: URIRef | None) -> bytes:
+    """JSON-LD compacted with the cckg context (:mod:`cckg.jsonld`); named graphs kept."""
+    if graph is not None:
+        data = dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph))) or b""
+        return jsonld.serialize(rdflib.Graph().parse(data=data, format="nt")).encode("utf-8")
+    data = dataset.dump(format=ox.RdfFormat.N_QUADS) or b""
+    return jsonld.serialize(rdflib.Dataset().parse(data=data, format="nquads")).encode("utf-8")

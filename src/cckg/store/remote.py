@@ -16,12 +16,18 @@ store                                          query            update          
 cckg's queries expect the default graph to be the union of all named graphs.  Oxigraph is asked
 for that per query (``union-default-graph``); GraphDB and Virtuoso do it by default; Fuseki needs
 ``tdb2:unionDefaultGraph true`` in the dataset's configuration.  ``user:password@`` in the URL is
-sent as HTTP Basic authentication.
+answered to the server's challenge, HTTP Basic or Digest (Virtuoso's ``/sparql-auth``, which a
+Virtuoso store with credentials uses for queries, updates and graph reads).
+
+Some servers answer in the first media type listed whatever the query (Virtuoso ignores
+q-values), so the ``Accept`` header names only the types of the query's form: SPARQL results JSON
+for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE.  Virtuoso also keeps graphs of its own
+(``virtrdf:`` and others) in the store: the graphs cckg lists, counts and dumps are only those
+named under ``https://w3id.org/cckg/`` (:data:`OWN_GRAPHS`) on such a server.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 import urllib.error
 import urllib.parse
@@ -33,7 +39,8 @@ import rdflib
 from rdflib.term import URIRef
 
 from cckg.errors import QuerySyntaxError, StoreError
-from cckg.sparql import QueryResult, read_results, sparql_term
+from cckg.namespaces import CCKG_BASE
+from cckg.sparql import QueryResult, query_form, read_results, sparql_term
 from cckg.store.base import (
     Store,
 )
@@ -41,7 +48,10 @@ from cckg.store.oxigraph import dump_dataset, from_ox
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-QUERY_ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8"
+#: What to accept for each query form (one type each, see the module docs).
+ACCEPT = {"SELECT": RESULTS_JSON, "ASK": RESULTS_JSON, "CONSTRUCT": N_TRIPLES, "DESCRIBE": N_TRIPLES}
+#: On servers that keep graphs of their own, the graphs that are cckg's.
+OWN_GRAPHS = CCKG_BASE
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -53,13 +63,21 @@ class ServerLayout:
     update: str
     graph_store: str | None
     union_params: tuple[tuple[str, str], ...] = ()  # query parameters asking for the union graph
+    authenticated: tuple[str, str, str | None] | None = None  # query, update, graph store with credentials
+    system_graphs: bool = False  # the server keeps graphs of its own beside cckg's
 
 
 SERVER_LAYOUTS: dict[str, ServerLayout] = {
     "oxigraph": ServerLayout("/query", "/update", "/store", (("union-default-graph", ""),)),
     "fuseki": ServerLayout("/query", "/update", "/data"),
     "graphdb": ServerLayout("", "/statements", "/rdf-graphs/service"),
-    "virtuoso": ServerLayout("/sparql", "/sparql", "/sparql-graph-crud"),
+    "virtuoso": ServerLayout(
+        "/sparql",
+        "/sparql",
+        "/sparql-graph-crud",
+        authenticated=("/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth"),
+        system_graphs=True,
+    ),
     "sparql": ServerLayout("", "", None),
 }
 
@@ -76,8 +94,8 @@ def _one_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def _split_credentials(url: str) -> tuple[str, str | None]:
-    """``url`` without ``user:password@``, and the Basic ``Authorization`` header value for it."""
+def _split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without ``user:password@``, and the credentials."""
     parts = urllib.parse.urlsplit(url)
     if parts.username is None:
         return url, None
@@ -85,8 +103,18 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     netloc = f"{host}:{parts.port}" if parts.port else host
     user = urllib.parse.unquote(parts.username)
     password = urllib.parse.unquote(parts.password or "")
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), (user, password)
+
+
+def _opener(base: str, credentials: tuple[str, str] | None) -> urllib.request.OpenerDirector:
+    """An opener that answers Basic and Digest challenges for ``base`` with ``credentials``."""
+    if credentials is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, base, *credentials)
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)
+    )
 
 
 def parse_triples(data: bytes, media_type: str) -> rdflib.Graph:
@@ -115,12 +143,17 @@ class SparqlStore(Store):
             kinds = ", ".join(SERVER_LAYOUTS)
             raise StoreError(f"store {url}: unknown server kind {kind!r} (one of {kinds})")
         layout = SERVER_LAYOUTS[kind]
-        base, self._authorization = _split_credentials(url.rstrip("/"))
+        base, credentials = _split_credentials(url.rstrip("/"))
         self.url, self.kind, self.read_only, self.timeout = base, kind, read_only, timeout
-        self.query_url = base + layout.query
-        self.update_url = base + layout.update
-        self.graph_store_url = base + layout.graph_store if layout.graph_store is not None else None
+        query, update, graph_store = (layout.query, layout.update, layout.graph_store)
+        if credentials is not None and layout.authenticated is not None:
+            query, update, graph_store = layout.authenticated
+        self.query_url = base + query
+        self.update_url = base + update
+        self.graph_store_url = base + graph_store if graph_store is not None else None
         self._union_params = layout.union_params
+        self._own_graphs_only = layout.system_graphs
+        self._opener = _opener(base, credentials)
 
     @classmethod
     def from_location(cls, location: str, *, read_only: bool = False) -> SparqlStore:
@@ -139,11 +172,9 @@ class SparqlStore(Store):
         headers = {"Accept": accept, "User-Agent": "cckg"}
         if content_type:
             headers["Content-Type"] = content_type
-        if self._authorization:
-            headers["Authorization"] = self._authorization
         request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body else "GET")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 media_type = response.headers.get_content_type()
                 return response.read(), media_type
         except urllib.error.HTTPError as error:
@@ -166,8 +197,9 @@ class SparqlStore(Store):
     def query(self, sparql: str) -> QueryResult:
         url = self._with_params(self.query_url, self._union_params)
         body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
+        accept = ACCEPT.get(query_form(sparql), RESULTS_JSON)
         data, media_type = self._request(
-            url, body=body, content_type="application/x-www-form-urlencoded", accept=QUERY_ACCEPT
+            url, body=body, content_type="application/x-www-form-urlencoded", accept=accept
         )
         if media_type in (RESULTS_JSON, "application/json"):
             return read_results(data, "json")
@@ -177,6 +209,21 @@ class SparqlStore(Store):
         if self.read_only:
             raise StoreError(f"store {self.url} is open read-only")
         self._request(self.update_url, body=sparql.encode("utf-8"), content_type="application/sparql-update")
+
+    def graph_names(self) -> list[URIRef]:
+        names = super().graph_names()
+        if self._own_graphs_only:
+            return [name for name in names if str(name).startswith(OWN_GRAPHS)]
+        return names
+
+    def __len__(self) -> int:
+        if not self._own_graphs_only:
+            return super().__len__()
+        result = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {sparql_term(rdflib.Literal(OWN_GRAPHS))})) }}"
+        )
+        return int(result.rows[0]["n"])  # type: ignore[call-overload]
 
     def graph_ntriples(self, graph: URIRef) -> tuple[bytes, str]:
         """One named graph as an RDF document (Graph Store Protocol GET, else a CONSTRUCT query)."""

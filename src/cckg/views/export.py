@@ -1,114 +1,216 @@
-"""Export the agency cooperation network for graph tools (Gephi, Cytoscape, NetworkX).
+"""Write a graph view for other tools: Gephi, Cytoscape, Graphviz, spreadsheets, browsers, reports.
 
-Nodes are agencies (``label``, ``country``, ``kind``, ``iri``).  An edge joins two agencies that
-share events, agreements, joint operations or cooperation statements; its ``weight`` is the number
-of those facts, with a count per kind, the ``years`` they fall in and their ``crime_types``.
-The rows come from the named queries ``agencies`` and ``cooperation-links``.
+:data:`FORMATS`: ``graphml``, ``gexf`` (1.2draft, with time), ``json`` (NetworkX node-link),
+``cyjs`` (Cytoscape.js elements JSON, which Cytoscape desktop imports too), ``dot`` (Graphviz),
+``csv`` (a node file and an edge file), ``html`` (an interactive page, :mod:`cckg.views.page`),
+``png`` and ``svg`` (a figure, :mod:`cckg.views.figure`).
+
+List and dict attributes (``years``, ``crime_types``, ``facts_by_year``, ...) stay lists and
+objects in the JSON formats.  GraphML, GEXF, DOT and CSV take only scalars, so there they are JSON
+text (``[2004, 2023]``), which reads back unambiguously with ``json.loads``.  In GEXF the years
+also become spells (one per run of consecutive years, ``YYYY-01-01`` to ``YYYY-12-31``), so that
+Gephi's timeline plays the network year by year.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 import networkx as nx
+import pydot
+from lxml import etree
 
 from cckg import formats
-from cckg.sparql import SelectResult
-from cckg.store import (
-    Store,
-)
-from cckg.views import query
+from cckg.views import figure, page
 
 FORMATS = formats.NETWORK
-KINDS = ("event", "agreement", "operation", "cooperation")
-PLURAL = {kind: f"{kind}s" for kind in KINDS}  # edge attributes: events, agreements, ...
+BINARY_FORMATS = ("png",)
+#: The formats that write more than one file (``-o`` names the first; see :func:`csv_paths`).
+MULTI_FILE_FORMATS = ("csv",)
 
 
-def _rows(store: Store, name: str) -> list[dict[str, str]]:
-    result = query.run(store, query.named_queries()[name])
-    assert isinstance(result, SelectResult)
-    return [{key: str(value) for key, value in row.items()} for row in result.rows]
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the page and the figure also need: a title, a node cap, facts for the page."""
+
+    title: str = ""
+    max_nodes: int = 500
+    details: Mapping[str, list[dict[str, str]]] | None = None
 
 
-def agency_network(store: Store) -> nx.Graph:
-    """The agency cooperation network; list-valued attributes (``years``, ``crime_types``) are lists."""
-    graph = nx.Graph()
-    for row in _rows(store, "agencies"):
-        graph.add_node(
-            row["iri"],
-            label=row.get("agency", row["iri"]),
-            country=row.get("country", ""),
-            kind=row.get("kind", ""),
-            iri=row["iri"],
-        )
-    facts: dict[tuple[str, str], dict[str, set[str]]] = {}
-    years: dict[tuple[str, str], set[int]] = {}
-    crimes: dict[tuple[str, str], set[str]] = {}
-    for row in _rows(store, "cooperation-links"):
-        pair = (row["agency1"], row["agency2"])
-        facts.setdefault(pair, {kind: set() for kind in KINDS})[row["kind"]].add(row["fact"])
-        if row.get("firstYear"):
-            years.setdefault(pair, set()).add(int(row["firstYear"]))
-        crimes.setdefault(pair, set()).update(c for c in row.get("crimeTypes", "").split(",") if c)
-    for (a, b), by_kind in sorted(facts.items()):
-        for node in (a, b):
-            if node not in graph:
-                graph.add_node(node, label=node, country="", kind="", iri=node)
-        counts = {PLURAL[kind]: len(by_kind[kind]) for kind in KINDS}
-        graph.add_edge(
-            a,
-            b,
-            weight=sum(counts.values()),
-            **counts,
-            years=sorted(years.get((a, b), set())),
-            crime_types=sorted(crimes.get((a, b), set())),
-        )
-    return graph
+# --- attribute encoding -------------------------------------------------------------------------
 
 
-def flatten(graph: nx.Graph) -> nx.Graph:
-    """A copy with list attributes joined by commas ("2004,2023"), as GraphML and GEXF need."""
+def encode_value(value: object) -> object:
+    """A scalar as it is; a list, tuple, set or dict as compact JSON text (sets sorted)."""
+    if isinstance(value, set | frozenset):
+        value = sorted(value)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if value is None:
+        return ""
+    return value
+
+
+def encoded(graph: nx.Graph) -> nx.Graph:
+    """A copy whose attributes are all scalars (:func:`encode_value`)."""
     flat = graph.copy()
     for _, data in flat.nodes(data=True):
-        _flatten_attributes(data)
-    for _, _, data in flat.edges(data=True):
-        _flatten_attributes(data)
+        data.update({key: encode_value(value) for key, value in data.items()})
+    for *_, data in flat.edges(data=True):
+        data.update({key: encode_value(value) for key, value in data.items()})
+    flat.graph = {key: encode_value(value) for key, value in graph.graph.items()}
     return flat
 
 
-def _flatten_attributes(data: dict) -> None:
-    for key, value in data.items():
-        if isinstance(value, list | tuple | set):
-            data[key] = ",".join(str(v) for v in value)
+# --- GraphML, GEXF ------------------------------------------------------------------------------
 
 
 def to_graphml(graph: nx.Graph) -> bytes:
     out = io.BytesIO()
-    nx.write_graphml(flatten(graph), out, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(encoded(graph), out, encoding="utf-8", prettyprint=True)
     return out.getvalue()
 
 
+def year_spells(years: Iterable[int]) -> list[tuple[str, str]]:
+    """One spell per run of consecutive years: [2004, 2005, 2009] -> 2004-01-01..2005-12-31, 2009."""
+    spells: list[tuple[str, str]] = []
+    run: list[int] = []
+    for year in sorted(set(years)):
+        if run and year != run[-1] + 1:
+            spells.append((f"{run[0]:04d}-01-01", f"{run[-1]:04d}-12-31"))
+            run = []
+        run.append(year)
+    if run:
+        spells.append((f"{run[0]:04d}-01-01", f"{run[-1]:04d}-12-31"))
+    return spells
+
+
+def _timed(graph: nx.Graph) -> nx.Graph:
+    """An encoded copy with spells from each node's and edge's ``years``."""
+    flat = encoded(graph)
+    for node, data in graph.nodes(data=True):
+        if data.get("years"):
+            flat.nodes[node]["spells"] = year_spells(data["years"])
+    edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
+    for *ends, data in edges:
+        if data.get("years"):
+            flat.edges[tuple(ends)]["spells"] = year_spells(data["years"])
+    flat.graph["mode"] = "dynamic"
+    return flat
+
+
 def to_gexf(graph: nx.Graph) -> bytes:
-    """GEXF 1.2draft, valid against its XML schema."""
+    """GEXF 1.2draft with spells (``timeformat="date"``), valid against Gephi's schema."""
     out = io.BytesIO()
-    nx.write_gexf(flatten(graph), out, encoding="utf-8", prettyprint=True, version="1.2draft")
-    # NetworkX always writes <graph name="...">, which the 1.2draft schema does not allow.
-    return re.sub(rb'(<graph\b[^>]*?)\s+name="[^"]*"', rb"\1", out.getvalue(), count=1)
+    nx.write_gexf(_timed(graph), out, encoding="utf-8", prettyprint=True, version="1.2draft")
+    root = etree.fromstring(out.getvalue(), etree.XMLParser(resolve_entities=False, no_network=True))
+    namespace = root.nsmap.get(None, "")
+    for element in root.iter(f"{{{namespace}}}graph"):
+        element.attrib.pop("name", None)  # NetworkX writes it; the schema has no such attribute
+    for element in root.iter(f"{{{namespace}}}meta"):
+        element.attrib.pop("lastmodifieddate", None)  # today's date: the same view, the same bytes
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def to_json(graph: nx.Graph) -> bytes:
-    """NetworkX node-link JSON (``nodes`` and ``edges``), list attributes kept as lists."""
-    data = nx.node_link_data(graph, edges="edges")
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """NetworkX node-link JSON (``nodes``, ``edges``); list and dict attributes kept as they are."""
+    return _json_bytes(nx.node_link_data(graph, edges="edges"))
 
 
-WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {"graphml": to_graphml, "gexf": to_gexf, "json": to_json}
+def to_cyjs(graph: nx.Graph) -> bytes:
+    """Cytoscape.js JSON: ``{"data": {...}, "elements": {"nodes": [...], "edges": [...]}}``."""
+    data = nx.cytoscape_data(graph)
+    data["data"] = dict(graph.graph)  # NetworkX gives a list of pairs; Cytoscape.js wants an object
+    for element in data["elements"]["nodes"]:
+        node = element["data"]
+        node["name"] = str(graph.nodes[node["value"]].get("label", node["id"]))
+    for index, element in enumerate(data["elements"]["edges"]):
+        element["data"].setdefault("id", f"e{index}")
+    return _json_bytes(data)
 
 
-def export_agencies(store: Store, fmt: str = "graphml") -> bytes:
+# --- DOT ----------------------------------------------------------------------------------------
+
+
+def dot_id(text: object) -> str:
+    """A double-quoted DOT id: backslashes and quotes escaped, so no value breaks out of it."""
+    value = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{value}"'
+
+
+def to_dot(graph: nx.Graph) -> bytes:
+    """Graphviz DOT (via pydot): every id and value quoted; nodes are labelled with their label."""
+    flat = encoded(graph)
+    kind = "digraph" if graph.is_directed() else "graph"
+    dot = pydot.Dot(dot_id(graph.graph.get("view", "view")), graph_type=kind, strict=False)
+    for node, data in flat.nodes(data=True):
+        dot.add_node(pydot.Node(dot_id(node), **{key: dot_id(value) for key, value in data.items()}))
+    for source, target, data in flat.edges(data=True):
+        attributes = {key: dot_id(value) for key, value in data.items()}
+        dot.add_edge(pydot.Edge(dot_id(source), dot_id(target), **attributes))
+    return dot.to_string().encode("utf-8")
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _columns(rows: Iterable[Mapping[str, object]], first: list[str]) -> list[str]:
+    seen = dict.fromkeys(first)
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def _csv(rows: list[dict[str, object]], first: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=_columns(rows, first), lineterminator="\r\n", restval="")
+    writer.writeheader()
+    writer.writerows({key: encode_value(value) for key, value in row.items()} for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def to_csv(graph: nx.Graph) -> tuple[bytes, bytes]:
+    """A node file (``id`` first) and an edge file (``source``, ``target`` first)."""
+    nodes = [{"id": node, **data} for node, data in graph.nodes(data=True)]
+    edges = [{"source": s, "target": t, **data} for s, t, data in graph.edges(data=True)]
+    return _csv(nodes, ["id", "label", "type"]), _csv(edges, ["source", "target", "relation", "weight"])
+
+
+def csv_paths(output: str) -> tuple[str, str]:
+    """``agencies.csv`` -> ``agencies.nodes.csv`` and ``agencies.edges.csv``."""
+    stem = output[: -len(".csv")] if output.lower().endswith(".csv") else output
+    return f"{stem}.nodes.csv", f"{stem}.edges.csv"
+
+
+# --- dispatch -----------------------------------------------------------------------------------
+
+WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {
+    "graphml": to_graphml, "gexf": to_gexf, "json": to_json, "cyjs": to_cyjs, "dot": to_dot,
+}  # fmt: skip
+
+
+def render(graph: nx.Graph, fmt: str, options: ExportOptions | None = None) -> dict[str, bytes]:
+    """The files of ``graph`` in format ``fmt``: ``{"": data}``, or ``{"nodes": .., "edges": ..}`` (csv)."""
+    options = options or ExportOptions()
+    if fmt == "csv":
+        nodes, edges = to_csv(graph)
+        return {"nodes": nodes, "edges": edges}
+    if fmt == "html":
+        return {"": page.build_page(graph, options.title, options.details or {}, options.max_nodes)}
+    if fmt in ("png", "svg"):
+        return {"": figure.draw(graph, fmt, options.title, options.max_nodes)}
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    return WRITERS[fmt](agency_network(store))
+    return {"": WRITERS[fmt](graph)}

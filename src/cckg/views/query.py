@@ -36,7 +36,7 @@ import rdflib
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node
 
-from cckg import formats, resources
+from cckg import formats, jsonld, resources
 from cckg.errors import IdentityError, QueryError, QuerySyntaxError
 from cckg.identity import checked_iri
 from cckg.namespaces import PREFIXES, compact
@@ -290,6 +290,8 @@ def render(result: QueryResult, fmt: str = "text") -> str:
     if isinstance(result, rdflib.Graph):
         for prefix, namespace in PREFIXES.items():
             result.bind(prefix, namespace, override=True, replace=True)
+        if GRAPH_FORMATS[fmt] == "json-ld":
+            return jsonld.serialize(result)
         return result.serialize(format=GRAPH_FORMATS[fmt])
     if fmt in RESULT_FORMATS:
         return write_results(result, fmt)

@@ -12,6 +12,8 @@ hold the endpoint.  Like every cckg query, the default graph is the union of all
 
 from __future__ import annotations
 
+import re
+import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,14 +21,20 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pyoxigraph as ox
 import rdflib
 
+from cckg import jsonld
 from cckg.errors import CckgError, QuerySyntaxError
+from cckg.namespaces import PREFIXES
 from cckg.sparql import MEDIA_TYPES, QueryResult, is_update, write_results
 from cckg.store import open_store
+from cckg.views import describe
 from cckg.views.workers import QueryTimeout, WorkerPool
 
 QUERY_PATHS = ("/", "/query", "/sparql")
+DESCRIPTION_PATHS = ("/void", "/.well-known/void")
+HOST = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 #: The media types of SELECT and ASK results (the SPARQL 1.1 ones first), by format.
 RESULT_TYPES = {
     **{media: fmt for fmt, media in MEDIA_TYPES.items()},
@@ -83,13 +91,25 @@ def choose(media_types: list[str], offered: dict[str, str]) -> str | None:
     return None
 
 
+def graph_document(graph: rdflib.Graph, rdflib_format: str) -> bytes:
+    """A graph in an RDF format; JSON-LD compacted with the cckg context, Turtle with prefixes and
+    every literal as it was written (``8000000``, not ``8000000.0``)."""
+    if rdflib_format == "json-ld":
+        return jsonld.serialize(graph).encode("utf-8")
+    if rdflib_format == "turtle":
+        triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        prefixes = {k: str(v) for k, v in PREFIXES.items() if k not in ("id", "sh", "cckgsh")}
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
 def render(result: QueryResult, media_types: list[str]) -> tuple[str, bytes]:
     """The result in the best acceptable format: (content type, body).  QueryRefused 406 if none is."""
     if isinstance(result, rdflib.Graph):
         media = choose(media_types, GRAPH_TYPES)
         if media is None:
             raise QueryRefused(HTTPStatus.NOT_ACCEPTABLE, f"graph results come as {', '.join(GRAPH_TYPES)}")
-        return f"{media}; charset=utf-8", result.serialize(format=GRAPH_TYPES[media], encoding="utf-8")
+        return f"{media}; charset=utf-8", graph_document(result, GRAPH_TYPES[media])
     media = choose(media_types, RESULT_TYPES)
     if media is None:
         raise QueryRefused(HTTPStatus.NOT_ACCEPTABLE, f"results come as {', '.join(RESULT_TYPES)}")
@@ -153,6 +173,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._send(405, "text/plain; charset=utf-8", b"this endpoint is read-only\n", {"Allow": "GET, POST"})
 
     def _answer(self, body: bytes) -> None:
+        if self._describes():
+            self._send(*self._description())
+            return
         try:
             sparql = query_from_request(self.command, self.path, self.headers, body)
         except (QueryRefused, UnicodeDecodeError) as error:
@@ -161,6 +184,34 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         status, content_type, payload = self._run(sparql)
         self._send(status, content_type, payload)
+
+    def _describes(self) -> bool:
+        """A GET of the endpoint with no query, or of /void: the service and dataset description."""
+        url = urllib.parse.urlsplit(self.path)
+        if self.command not in ("GET", "HEAD"):
+            return False
+        return url.path in DESCRIPTION_PATHS or (url.path in QUERY_PATHS and not url.query)
+
+    def _endpoint(self) -> str:
+        """The endpoint's URL as this request reached it (the Host header when it is a plain host)."""
+        host = self.headers.get("Host") or ""
+        if not HOST.fullmatch(host):
+            address, port = self.server.server_address[:2]
+            host = f"{address}:{port}"
+        path = urllib.parse.urlsplit(self.path).path
+        return f"http://{host}{path if path in QUERY_PATHS and path != '/' else '/query'}"
+
+    def _description(self) -> tuple[int, str, bytes]:
+        text = "text/plain; charset=utf-8"
+        media = choose(accepted(self.headers.get("Accept")), GRAPH_TYPES)
+        if media is None:
+            return 406, text, f"descriptions come as {', '.join(GRAPH_TYPES)}\n".encode()
+        try:
+            stats = self.server.statistics()
+        except (QueryTimeout, CckgError) as error:
+            return 503, text, f"cannot describe the dataset now: {' '.join(str(error).split())}\n".encode()
+        graph = describe.describe(self._endpoint(), stats)
+        return 200, f"{media}; charset=utf-8", graph_document(graph, GRAPH_TYPES[media])
 
     def _run(self, sparql: str) -> tuple[int, str, bytes]:
         """(status, content type, body) of the answer to one query."""
@@ -200,7 +251,16 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], pool: WorkerPool, log: bool = True) -> None:
         self.pool, self.log = pool, log
+        self._statistics: describe.Statistics | None = None
+        self._lock = threading.Lock()
         super().__init__(address, SparqlHandler)
+
+    def statistics(self) -> describe.Statistics:
+        """The dataset's statistics, counted once (the store is read-only while it is served)."""
+        with self._lock:
+            if self._statistics is None:
+                self._statistics = describe.statistics(self.pool.run)
+            return self._statistics
 
     @property
     def url(self) -> str:
