@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cckg import escape
 from cckg.errors import CckgError
 from cckg.store import Store, open_store, store_location
 
@@ -26,7 +27,7 @@ class CliError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"cckg: error: {self.message}", err=True)
+        click.echo(f"cckg: error: {escape.one_line(self.message)}", err=True)
 
 
 def handle_errors(command: F) -> F:
@@ -43,7 +44,9 @@ def handle_errors(command: F) -> F:
 
 
 def note(message: str) -> None:
-    click.echo(message, err=True)
+    """A diagnostic on standard error, its control characters escaped (file names and release text
+    may hold terminal escape sequences)."""
+    click.echo(escape.terminal(message), err=True)
 
 
 @contextmanager

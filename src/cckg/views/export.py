@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from cckg import formats
+from cckg import escape, formats
 from cckg.sparql import SelectResult
 from cckg.store import (
     Store,
@@ -70,8 +70,9 @@ def agency_network(store: Store) -> nx.Graph:
 
 
 def flatten(graph: nx.Graph) -> nx.Graph:
-    """A copy with list attributes joined by commas ("2004,2023"), as GraphML and GEXF need."""
-    flat = graph.copy()
+    """A copy with list attributes joined by commas ("2004,2023"), as GraphML and GEXF need, and
+    text made fit for XML (node ids too)."""
+    flat = nx.relabel_nodes(graph, lambda n: escape.xml_text(n) if isinstance(n, str) else n)
     for _, data in flat.nodes(data=True):
         _flatten_attributes(data)
     for _, _, data in flat.edges(data=True):
@@ -80,9 +81,11 @@ def flatten(graph: nx.Graph) -> nx.Graph:
 
 
 def _flatten_attributes(data: dict) -> None:
+    """Lists joined by commas; text without the characters XML cannot hold (GraphML, GEXF)."""
     for key, value in data.items():
         if isinstance(value, list | tuple | set):
-            data[key] = ",".join(str(v) for v in value)
+            value = ",".join(str(v) for v in value)
+        data[key] = escape.xml_text(value) if isinstance(value, str) else value
 
 
 def to_graphml(graph: nx.Graph) -> bytes:

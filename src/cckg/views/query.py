@@ -36,7 +36,7 @@ import rdflib
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node
 
-from cckg import formats, resources
+from cckg import escape, formats, resources
 from cckg.errors import IdentityError, QueryError, QuerySyntaxError
 from cckg.identity import checked_iri
 from cckg.namespaces import PREFIXES, compact
@@ -303,7 +303,8 @@ def _boolean_rows(value: bool) -> SelectResult:
 
 
 def _cells(result: SelectResult) -> list[list[str]]:
-    return [[" ".join(compact(term).split()) for term in row] for row in result.tuples()]
+    """Each cell on one line, its control characters escaped (safe to print on a terminal)."""
+    return [[escape.one_line(compact(term)) for term in row] for row in result.tuples()]
 
 
 def to_table(result: SelectResult) -> str:
@@ -317,12 +318,12 @@ def to_table(result: SelectResult) -> str:
 
 
 def to_markdown(result: SelectResult) -> str:
-    def cell(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|")
-
+    """A Markdown table, each cell escaped (:func:`cckg.escape.markdown`: no HTML, no links)."""
+    cell = escape.markdown
+    rows = [[compact(term) for term in row] for row in result.tuples()]
     lines = ["| " + " | ".join(cell(v) for v in result.variables) + " |"]
     lines.append("|" + "|".join("---" for _ in result.variables) + "|")
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(result)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
