@@ -3,8 +3,10 @@ the store, progress bars."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -38,9 +40,16 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except (CckgError, OSError) as error:
+            if debugging():
+                traceback.print_exc()
             raise CliError(" ".join(str(error).split()) or type(error).__name__) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def debugging() -> bool:
+    """Whether errors show their traceback (``cckg --debug``, or ``CCKG_DEBUG`` set)."""
+    return bool(os.environ.get("CCKG_DEBUG"))
 
 
 def note(message: str) -> None:
@@ -52,7 +61,7 @@ def note(message: str) -> None:
 @contextmanager
 def store_for(ctx: click.Context, *, read_only: bool) -> Iterator[Store]:
     location = store_location(ctx.obj.get("store"))
-    with open_store(location, read_only=read_only) as store:
+    with open_store(location, read_only=read_only, http_timeout=ctx.obj.get("http_timeout")) as store:
         yield store
 
 

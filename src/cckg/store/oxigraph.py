@@ -11,7 +11,7 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import formats
-from cckg.errors import QuerySyntaxError, StoreError
+from cckg.errors import QuerySyntaxError, ResultTooLarge, StoreError
 from cckg.namespaces import PREFIXES
 from cckg.sparql import XSD_STRING, QueryResult, SelectResult
 from cckg.store.base import (
@@ -75,24 +75,27 @@ class OxigraphStore(Store):
             self._store.flush()
         self._store = None
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, max_results: int | None = None) -> QueryResult:
+        """The result of ``sparql``; :class:`ResultTooLarge` as soon as it has more than
+        ``max_results`` rows or triples (the rest is never made)."""
         try:
             result = self.oxigraph.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QuerySyntaxError(_one_line(error)) from None
         except OSError as error:
             raise StoreError(f"query failed: {_one_line(error)}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        limited = _limited(result, max_results)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = [
                 {n: from_ox(t) for n, t in zip(variables, solution, strict=True) if t is not None}
-                for solution in result
+                for solution in limited
             ]
             return SelectResult(variables, rows)
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
         graph = rdflib.Graph()
-        for triple in result:
+        for triple in limited:
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
 
@@ -108,6 +111,14 @@ class OxigraphStore(Store):
 
     def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
         return dump_dataset(self.oxigraph, format, graph)
+
+
+def _limited(items: Any, limit: int | None) -> Any:
+    """``items``, raising :class:`ResultTooLarge` at the one past ``limit``."""
+    for count, item in enumerate(items, 1):
+        if limit is not None and count > limit:
+            raise ResultTooLarge(limit)
+        yield item
 
 
 def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None) -> bytes:

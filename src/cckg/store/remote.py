@@ -17,11 +17,17 @@ cckg's queries expect the default graph to be the union of all named graphs.  Ox
 for that per query (``union-default-graph``); GraphDB and Virtuoso do it by default; Fuseki needs
 ``tdb2:unionDefaultGraph true`` in the dataset's configuration.  ``user:password@`` in the URL is
 sent as HTTP Basic authentication.
+
+Every request has a timeout (:func:`http_timeout`: ``--http-timeout``, else ``$CCKG_HTTP_TIMEOUT``,
+else 30 s) on connecting and on each wait for the server, so a server that accepts a connection
+and never answers is reported, not waited for.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -42,7 +48,21 @@ from cckg.store.oxigraph import dump_dataset, from_ox
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 QUERY_ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8"
-DEFAULT_TIMEOUT = 600.0
+DEFAULT_TIMEOUT = 30.0
+HTTP_TIMEOUT_ENV = "CCKG_HTTP_TIMEOUT"
+
+
+def http_timeout(seconds: float | None = None) -> float:
+    """The timeout of every network request: ``seconds``, else ``$CCKG_HTTP_TIMEOUT``, else 30 s."""
+    if seconds is None:
+        text = os.environ.get(HTTP_TIMEOUT_ENV, "").strip()
+        try:
+            seconds = float(text) if text else DEFAULT_TIMEOUT
+        except ValueError:
+            raise StoreError(f"{HTTP_TIMEOUT_ENV}={text!r} is not a number of seconds") from None
+    if not seconds > 0:
+        raise StoreError(f"the HTTP timeout must be a positive number of seconds, not {seconds:g}")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -109,31 +129,40 @@ class SparqlStore(Store):
         *,
         kind: str = "oxigraph",
         read_only: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
     ) -> None:
         if kind not in SERVER_LAYOUTS:
             kinds = ", ".join(SERVER_LAYOUTS)
             raise StoreError(f"store {url}: unknown server kind {kind!r} (one of {kinds})")
         layout = SERVER_LAYOUTS[kind]
         base, self._authorization = _split_credentials(url.rstrip("/"))
-        self.url, self.kind, self.read_only, self.timeout = base, kind, read_only, timeout
+        self.url, self.kind, self.read_only, self.timeout = base, kind, read_only, http_timeout(timeout)
         self.query_url = base + layout.query
         self.update_url = base + layout.update
         self.graph_store_url = base + layout.graph_store if layout.graph_store is not None else None
         self._union_params = layout.union_params
 
     @classmethod
-    def from_location(cls, location: str, *, read_only: bool = False) -> SparqlStore:
+    def from_location(
+        cls, location: str, *, read_only: bool = False, timeout: float | None = None
+    ) -> SparqlStore:
         """A store from ``http://...`` (Oxigraph) or ``KIND+http://...`` (see the module docs)."""
         match = _REMOTE.match(location)
         if match is None:
             raise StoreError(f"store {location}: not an http(s) URL")
-        return cls(match["url"], kind=(match["kind"] or "oxigraph").lower(), read_only=read_only)
+        kind = (match["kind"] or "oxigraph").lower()
+        return cls(match["url"], kind=kind, read_only=read_only, timeout=timeout)
 
     # -- HTTP --
 
     def _request(
-        self, url: str, *, body: bytes | None = None, content_type: str | None = None, accept: str = "*/*"
+        self,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str = "*/*",
+        timeout: float | None = None,
     ) -> tuple[bytes, str]:
         """Send one request; return the response body and its media type."""
         headers = {"Accept": accept, "User-Agent": "cckg"}
@@ -142,8 +171,9 @@ class SparqlStore(Store):
         if self._authorization:
             headers["Authorization"] = self._authorization
         request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body else "GET")
+        seconds = timeout or self.timeout
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=seconds) as response:
                 media_type = response.headers.get_content_type()
                 return response.read(), media_type
         except urllib.error.HTTPError as error:
@@ -152,9 +182,14 @@ class SparqlStore(Store):
                 raise QuerySyntaxError(detail) from None
             raise StoreError(f"store {self.url}: HTTP {error.code} from {url}: {detail}") from None
         except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise StoreError(f"store {self.url}: no answer within {seconds:g} s") from None
             raise StoreError(f"store {self.url}: cannot connect ({_one_line(str(error.reason))})") from None
         except TimeoutError:
-            raise StoreError(f"store {self.url}: no answer within {self.timeout:g} s") from None
+            raise StoreError(f"store {self.url}: no answer within {seconds:g} s") from None
+        except (http.client.HTTPException, ConnectionError) as error:
+            problem = _one_line(str(error)) or type(error).__name__
+            raise StoreError(f"store {self.url}: the connection failed ({problem})") from None
 
     def _with_params(self, url: str, params: tuple[tuple[str, str], ...]) -> str:
         if not params:
@@ -163,12 +198,13 @@ class SparqlStore(Store):
 
     # -- the Store interface --
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
+        """The result of ``sparql``; ``timeout`` (seconds) instead of the store's HTTP timeout."""
         url = self._with_params(self.query_url, self._union_params)
         body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
-        data, media_type = self._request(
-            url, body=body, content_type="application/x-www-form-urlencoded", accept=QUERY_ACCEPT
-        )
+        form = "application/x-www-form-urlencoded"
+        answer = self._request(url, body=body, content_type=form, accept=QUERY_ACCEPT, timeout=timeout)
+        data, media_type = answer
         if media_type in (RESULTS_JSON, "application/json"):
             return read_results(data, "json")
         return parse_triples(data, media_type)
