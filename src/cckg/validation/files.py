@@ -1,13 +1,21 @@
-"""RDF files to validate: their format from the extension (or ``--input-format``), read as one graph."""
+"""RDF files to validate: their format from the extension (or ``--input-format``), read as one graph.
+
+A JSON-LD file's contexts are never fetched: a context named by a URL (``"@context"``, or
+``"@import"`` in one) is replaced by the copy that ships with cckg (``data/contexts/``), and a URL
+cckg has no copy of is refused, so reading a file sends no request anywhere.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import rdflib
 
-from cckg import formats
+from cckg import formats, resources
 from cckg.errors import ValidationInputError
 
 #: RDF formats by file extension (cckg.formats names); ``--input-format`` takes the same names.
@@ -41,16 +49,69 @@ def load_files(paths: Iterable[Path], input_format: str | None = None) -> rdflib
         fmt = format_for(path, input_format)
         if not path.is_file():
             raise ValidationInputError(f"{path}: no such file")
+        source = {"data": jsonld_without_remote_contexts(path)} if fmt == "jsonld" else {"source": path}
         try:
             if fmt in QUAD_FORMATS:
                 dataset = rdflib.Dataset()
-                dataset.parse(path, format=formats.rdflib_name(fmt))
+                dataset.parse(**source, format=formats.rdflib_name(fmt))
                 for s, p, o, _ in dataset.quads((None, None, None, None)):
                     graph.add((s, p, o))
             else:
-                graph.parse(path, format=formats.rdflib_name(fmt))
+                graph.parse(**source, format=formats.rdflib_name(fmt))
         except Exception as error:  # rdflib raises many types for bad syntax
             lines = [line.strip() for line in str(error).splitlines() if line.strip()]
             message = lines[0] if lines else type(error).__name__
             raise ValidationInputError(f"{path}: not valid {fmt} ({message})") from None
     return graph
+
+
+# --- JSON-LD contexts ----------------------------------------------------------------------------
+
+
+@cache
+def known_contexts() -> dict[str, Any]:
+    """The contexts that ship with cckg, by their URL (``data/contexts/contexts.yaml``)."""
+    known = {}
+    for entry in resources.load_yaml("data", "contexts", "contexts.yaml"):
+        document = json.loads(resources.path("data", "contexts", entry["file"]).read_text(encoding="utf-8"))
+        known[entry["url"]] = document["@context"]
+    return known
+
+
+def jsonld_without_remote_contexts(path: Path) -> str:
+    """The JSON-LD document at ``path`` with each context URL replaced by the known context;
+    :class:`ValidationInputError` for a document that is not JSON or names a context cckg does
+    not have."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ValidationInputError(f"{path}: not valid jsonld ({' '.join(str(error).split())})") from None
+    return json.dumps(_inline(document, path))
+
+
+def _inline(node: Any, path: Path) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, path) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: (_context if key == "@context" else _inline)(value, path) for key, value in node.items()}
+
+
+def _context(value: Any, path: Path) -> Any:
+    """A context value with every URL in it replaced by the known context it names."""
+    if isinstance(value, str):
+        if value not in known_contexts():
+            known = ", ".join(known_contexts())
+            raise ValidationInputError(
+                f"{path}: @context {value!r} is refused: cckg fetches no context (known: {known})"
+            )
+        return known_contexts()[value]
+    if isinstance(value, list):
+        return [_context(item, path) for item in value]
+    if isinstance(value, dict):
+        inlined = _inline(value, path)  # scoped contexts of term definitions
+        if isinstance(value.get("@import"), str):
+            imported = _context(value["@import"], path)
+            inlined = {**imported, **{k: v for k, v in inlined.items() if k != "@import"}}
+        return inlined
+    return value
