@@ -26,8 +26,11 @@ the batch runs.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -115,8 +118,9 @@ def default_stages() -> Stages:
 #: What can become of an input that is not simply stored: it failed (it could not be read,
 #: extracted, mapped or stored), it was skipped (a folder that could not be searched), its graph is
 #: invalid (SHACL violations: not stored, unless stored anyway), or it was stored unread (a
-#: language the extractor does not read).
-OUTCOMES = ("failed", "skipped", "invalid", "not read")
+#: language the extractor does not read).  "store" is the store itself failing in the batch
+#: (closing it on a full disk).
+OUTCOMES = ("failed", "skipped", "invalid", "not read", "store")
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,7 @@ class IngestReport(Batch):
     @property
     def ok(self) -> bool:
         """No file failed, no folder was skipped, and no release has a Violation (stored anyway or not)."""
-        failed = self.of("failed") or self.of("skipped")
+        failed = self.of("failed") or self.of("skipped") or self.of("store")
         return not failed and not any(check.has_violations for check in self.checks)
 
     def summary(self) -> str:
@@ -257,21 +261,43 @@ class IngestReport(Batch):
         )
 
 
+#: Disk space set aside for the problems of a batch when its log is opened (about 3,000 lines),
+#: so that they are written even when the disk fills up during the batch.
+RESERVE_BYTES = 1 << 20
+_KEEP_SIZE = 1  # FALLOC_FL_KEEP_SIZE: allocate the blocks, leave the file's size as it is
+
+
+def _reserve(descriptor: int, size: int) -> None:
+    """Allocate ``size`` bytes of disk for the file behind ``descriptor`` without changing its
+    size (Linux ``fallocate``); where that is not to be had, the log goes without."""
+    if size <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong]
+        libc.fallocate(descriptor, _KEEP_SIZE, 0, size)
+    except (OSError, AttributeError):  # no C library to call, or no fallocate in it
+        return
+
+
 class ProblemLog:
     """``--report FILE``: each :class:`Problem` as one JSON line, written as it happens.
 
-    Lines are written unbuffered, so each is on disk before the batch goes on.  A line that cannot
-    be written (the disk is full) is kept and tried again with the next one and at :meth:`close`;
-    :meth:`close` returns how many are still not written, so the command can say they are lost.
+    Lines are written unbuffered, so each is on disk before the batch goes on, into disk space set
+    aside when the log is opened (:data:`RESERVE_BYTES`), so a disk that fills up during the batch
+    does not take the log with it.  A line that still cannot be written is kept and tried again
+    with the next one and at :meth:`close`; :meth:`close` returns how many are not written, so the
+    command can say they are lost.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, reserve: int = RESERVE_BYTES) -> None:
         self.path, self.lines, self.error = path, 0, ""
         self._pending: list[bytes] = []
         try:
             self._file = open(path, "wb", buffering=0)  # noqa: SIM115 (closed by close())
         except OSError as error:
             raise CckgError(f"--report {path}: cannot write ({error.strerror or error})") from None
+        _reserve(self._file.fileno(), reserve)
 
     def __call__(self, problem: Problem) -> None:
         self.lines += 1
@@ -293,6 +319,7 @@ class ProblemLog:
         """Write what is left and close the file; the number of lines that could not be written."""
         self._write()
         try:
+            os.ftruncate(self._file.fileno(), self._file.tell())  # gives back what was reserved
             os.fsync(self._file.fileno())
             self._file.close()
         except OSError as error:  # a file system that reports a full disk only now

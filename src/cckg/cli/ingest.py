@@ -97,7 +97,8 @@ def ingest(
         raise CliError(f"no release files (.txt .md .html .htm) in {', '.join(map(str, paths))}")
     note(report.summary())
     lost = close_log(log)
-    ctx.exit(EXIT_ERROR if lost else EXIT_OK if report.ok else EXIT_NONCONFORMING)
+    failed = lost or report.of("store")
+    ctx.exit(EXIT_ERROR if failed else EXIT_OK if report.ok else EXIT_NONCONFORMING)
 
 
 def problem_noter(log: Any) -> Callable[[Any], None]:
@@ -130,7 +131,7 @@ def store_failed(report: Any, error: str) -> None:
     """The store failed after the batch had begun (closing it on a full disk): a failure of the
     batch, not of the releases already counted as stored."""
     problem = " ".join(error.split())
-    report.add("failed", "store", f"store: {problem}; the releases counted as ingested were stored before it")
+    report.add("store", "store", f"{problem}; the releases counted as ingested were stored before it")
 
 
 def close_log(log: Any) -> int:
