@@ -170,3 +170,9 @@ def test_a_release_in_another_language_gets_no_facts() -> None:
     release = parse_release(ZH * 2, "zh-1", "zh-1.txt")
     facts = extract_readable(release)
     assert facts.language == "zh" and facts.to_json()["agencies"] == [] and not facts.crime_types
+
+
+def test_control_characters_in_html_are_not_text() -> None:
+    """Found by the fuzz target: lxml refused the text of a dropped element's tail."""
+    page = "<html><body><p>Customs met.</p><nav>menu</nav>\x01tail \x0b x\x00</body></html>"
+    assert parse_release(page, "a", "a.html", is_html=True).text == "Customs met.\n\ntail x\n"

@@ -212,12 +212,17 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 
 
+#: Characters an lxml tree cannot hold: control characters but tab and line breaks, lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def html_to_text(html: str) -> tuple[str, str | None, str | None]:
     """Visible text of an HTML page, one block a line, with chrome elements dropped.
 
     Returns the text, the page title (``<h1>`` or ``<title>``) and its canonical URL.
     """
     patterns = page_patterns()
+    html = _NOT_XML.sub(" ", html)  # lxml holds no control characters (a browser shows none)
     try:
         tree = lxml.html.document_fromstring(html)
     except Exception as error:  # lxml raises several types for unparsable markup
