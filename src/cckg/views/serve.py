@@ -137,6 +137,7 @@ ALLOW = "GET, HEAD, POST, OPTIONS"
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # a request line that is not HTTP is answered with a status
 
     def setup(self) -> None:
         self.timeout = self.server.policy.request_timeout  # for each read of the request
