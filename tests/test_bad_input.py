@@ -291,6 +291,12 @@ def _terminal(tmp: Path) -> tuple[int, str]:
     return result.exit_code, result.stdout if "\x1b" not in result.stdout else "raw ESC written"
 
 
+@case("terminal-show")
+def _terminal_show(tmp: Path) -> tuple[int, str]:
+    result = run_cli("--store", hostile_store(tmp), "show", "id:release/hostile")
+    return result.exit_code, result.stdout if "\x1b" not in result.stdout else "raw ESC written"
+
+
 @case("markdown")
 def _markdown(tmp: Path) -> tuple[int, str]:
     result = run_cli("--store", hostile_store(tmp), "query", "releases", "--format", "markdown")
