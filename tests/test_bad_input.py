@@ -336,6 +336,20 @@ def _jsonld_context(tmp: Path) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
+@case("shapes-service")
+def _shapes_service(tmp: Path) -> tuple[int, str]:
+    with silent_server() as port:
+        (tmp / "shapes.ttl").write_text(
+            "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+            "<http://example.org/S> a sh:NodeShape ; sh:targetClass <http://example.org/C> ;\n"
+            f'  sh:sparql [ sh:select """SELECT $this WHERE {{ SERVICE <http://127.0.0.1:{port}/> '
+            '{ ?s ?p ?o } }""" ] .\n'
+        )
+        (tmp / "data.ttl").write_text("<http://example.org/a> a <http://example.org/C> .\n")
+        result = run_cli("validate", "--shapes", tmp / "shapes.ttl", tmp / "data.ttl")
+    return result.exit_code, result.stderr
+
+
 def store_on_disk(tmp: Path) -> Path:
     with OxigraphStore(tmp / "store") as store:
         load_fixtures(store)
