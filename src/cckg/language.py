@@ -18,7 +18,7 @@ READ = ("en",)
 #: The language of a text the detector cannot tell.
 DEFAULT = "en"
 #: How much of the start of a text the detector reads (characters, white space collapsed).
-SAMPLE = 2000
+SAMPLE = 1000
 #: Characters CLD2 refuses as input: control characters and lone surrogates.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 #: CLD2's older codes -> the ISO 639-1 codes of today.
