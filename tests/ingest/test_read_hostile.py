@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cckg import language
+from cckg.ingest.extract.knowledge import knowledge
 from cckg.ingest.extract.nlp import matchers
 from cckg.ingest.read import (
     MAX_HTML_BYTES,
@@ -79,7 +80,7 @@ def test_html_whose_text_is_over_the_extractor_limit_is_refused(tmp_path: Path) 
 
 
 def test_the_reader_limit_is_one_the_extractor_takes() -> None:
-    assert matchers().nlp.max_length >= MAX_TEXT_CHARS
+    assert matchers(knowledge()).nlp.max_length >= MAX_TEXT_CHARS
     words = ("x" * 999 + "\n") * (MAX_TEXT_CHARS // 1000)
     release = parse_release(words, "longest", "longest.txt")
     assert len(release.text) == MAX_TEXT_CHARS
