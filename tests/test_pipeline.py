@@ -53,7 +53,7 @@ def test_ingest_twice_leaves_exactly_the_same_quads(release_dir: Path) -> None:
         pipeline.ingest(store, [release_dir], stages=fake_stages())
         first = _quads(store)
         again = pipeline.ingest(store, [release_dir], stages=fake_stages())
-        assert again.ingested == [] and again.skipped == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"]
+        assert again.ingested == [] and again.unchanged == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"]
         assert not again.vocabulary_loaded
         assert _quads(store) == first
         forced = pipeline.ingest(store, [release_dir], stages=fake_stages(), force=True)
@@ -68,7 +68,7 @@ def test_a_changed_release_is_replaced(release_dir: Path) -> None:
         changed.write_text(changed.read_text() + "An update.\n")
         report = pipeline.ingest(store, [release_dir], stages=fake_stages())
         assert report.ingested == ["000_d93ee451fa80120b"]
-        assert report.skipped == ["001_c98b5c3fca22d16e"]
+        assert report.unchanged == ["001_c98b5c3fca22d16e"]
         assert store.graph_metadata(RELEASE_2023).software_version == __version__
 
 
@@ -144,7 +144,7 @@ def test_ingest_of_the_real_pipeline_is_idempotent(tmp_path: Path) -> None:
         release_terms = [t for q in in_releases for t in (q.subject, q.object)]
         assert not any(isinstance(t, pyoxigraph.BlankNode) for t in release_terms)
         second = pipeline.ingest(store, [releases])
-        assert second.ingested == [] and len(second.skipped) == first.files
+        assert second.ingested == [] and len(second.unchanged) == first.files
         assert _quads(store) == quads
 
 

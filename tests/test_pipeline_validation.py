@@ -56,7 +56,8 @@ def test_a_release_with_a_violation_is_not_stored_and_the_others_are(release_dir
     assert check.path == release_dir / "000_d93ee451fa80120b.txt" and not check.stored
     assert check.report.counts()["Violation"] == 1
     assert [r.focus for r in check.report.results if r.severity == "Violation"] == [EVENT_34]
-    assert report.summary().startswith("ingested 1, unchanged 0, failed 0, rejected 1 (")
+    summary = "ingested 1, unchanged 0, duplicate 0, failed 0, rejected 1, skipped 0 ("
+    assert report.summary().startswith(summary)
 
 
 def test_store_invalid_stores_it_anyway(release_dir: Path) -> None:
@@ -110,7 +111,7 @@ def test_cli_reports_the_rejected_release(tmp_path: Path, release_dir: Path) -> 
     assert lines[0] == f"cckg: {name}: not stored: 1 violation (--store-invalid stores it anyway)"
     assert lines[1] == f'{EVENT_34.replace(str(ID), "id:")}  "34th Customs Cooperation Conference"'
     assert any(line.startswith("  Violation cckg:confidence: ") for line in lines)
-    assert lines[-1].startswith("ingested 1, unchanged 0, failed 0, rejected 1 (")
+    assert lines[-1].startswith("ingested 1, unchanged 0, duplicate 0, failed 0, rejected 1, skipped 0 (")
     with OxigraphStore(tmp_path / "store", read_only=True) as store:
         assert RELEASE_2023 not in store.graph_names()
 
@@ -120,6 +121,6 @@ def test_cli_store_invalid(tmp_path: Path, release_dir: Path) -> None:
     result = run_cli("--store", tmp_path / "store", "ingest", "--store-invalid", release_dir)
     assert result.exit_code == 1
     assert "000_d93ee451fa80120b.txt: stored with 1 violation" in result.stderr
-    assert "ingested 2, unchanged 0, failed 0 (" in result.stderr
+    assert "ingested 2, unchanged 0, duplicate 0, failed 0, skipped 0 (" in result.stderr
     with OxigraphStore(tmp_path / "store", read_only=True) as store:
         assert URIRef(RELEASE_2023) in store.graph_names()

@@ -37,6 +37,13 @@ class QueryError(CckgError):
     """A query that cannot run: unknown name, bad parameter, syntax error, update."""
 
 
+class ResultTooLarge(QueryError):
+    """A query whose result has more rows or triples than the limit set for it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the result has more than {limit} rows or triples (the limit): add a LIMIT")
+
+
 class ValidationInputError(CckgError):
     """RDF input that cannot be read; the message names the file and the problem."""
 

@@ -1,14 +1,15 @@
 """JSON-LD, compacted with cckg's own context, read and written with no network access.
 
-The context is ``data/context/cckg.jsonld`` (published as :data:`CONTEXT_URL`): the prefixes of
+The context is ``data/contexts/cckg.jsonld`` (published as :data:`CONTEXT_URL`): the prefixes of
 :mod:`cckg.namespaces` and short terms for the classes and properties analysts use most.  Output
 carries the context inline, so a document opens anywhere without fetching it.  Reading maps a
-reference to :data:`CONTEXT_URL` to the packaged copy and refuses any other remote context, so no
-JSON-LD document makes cckg fetch anything.
+context URL to the copy that ships in ``data/contexts/`` (listed in ``contexts.yaml``) and refuses
+any other, so no JSON-LD document makes cckg fetch anything.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from typing import Any
@@ -26,13 +27,18 @@ class JsonLdError(CckgError):
 
 
 @cache
-def _context_text() -> str:
-    return resources.path("data", "context", "cckg.jsonld").read_text(encoding="utf-8")
+def known_contexts() -> dict[str, Any]:
+    """The contexts that ship with cckg, by their URL (``data/contexts/contexts.yaml``)."""
+    known = {}
+    for entry in resources.load_yaml("data", "contexts", "contexts.yaml"):
+        document = json.loads(resources.path("data", "contexts", entry["file"]).read_text(encoding="utf-8"))
+        known[entry["url"]] = document["@context"]
+    return known
 
 
 def context() -> dict[str, Any]:
-    """The ``@context`` object (a fresh copy)."""
-    return json.loads(_context_text())["@context"]  # type: ignore[no-any-return]
+    """The cckg ``@context`` object (a fresh copy)."""
+    return copy.deepcopy(known_contexts()[CONTEXT_URL])  # type: ignore[no-any-return]
 
 
 def serialize(graph: rdflib.Graph) -> str:
@@ -40,26 +46,36 @@ def serialize(graph: rdflib.Graph) -> str:
     return graph.serialize(format="json-ld", context=context(), indent=2, ensure_ascii=False)
 
 
-def _local_contexts(value: Any, where: str) -> Any:
-    """``value`` with every reference to the cckg context replaced by the packaged object."""
-    if isinstance(value, dict):
-        found = {}
-        for key, item in value.items():
-            found[key] = _resolved(item, where) if key == "@context" else _local_contexts(item, where)
-        return found
+def inline_contexts(node: Any, where: str) -> Any:
+    """``node`` (a JSON-LD document) with every context URL, ``@import`` included, replaced by
+    the context cckg ships; :class:`JsonLdError` for a URL it does not ship."""
+    if isinstance(node, list):
+        return [inline_contexts(item, where) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: (_context if key == "@context" else inline_contexts)(value, where) for key, value in node.items()
+    }
+
+
+def _context(value: Any, where: str) -> Any:
+    if isinstance(value, str):
+        known = known_contexts()
+        if value.rstrip("#") not in known:
+            names = ", ".join(known)
+            raise JsonLdError(
+                f"{where}: @context {value!r} is refused: cckg fetches no context (known: {names})"
+            )
+        return copy.deepcopy(known[value.rstrip("#")])
     if isinstance(value, list):
-        return [_local_contexts(item, where) for item in value]
+        return [_context(item, where) for item in value]
+    if isinstance(value, dict):
+        inlined = inline_contexts(value, where)  # scoped contexts of term definitions
+        if isinstance(value.get("@import"), str):
+            imported = _context(value["@import"], where)
+            inlined = {**imported, **{k: v for k, v in inlined.items() if k != "@import"}}
+        return inlined
     return value
-
-
-def _resolved(item: Any, where: str) -> Any:
-    if isinstance(item, list):
-        return [_resolved(part, where) for part in item]
-    if isinstance(item, str):
-        if item.rstrip("#") == CONTEXT_URL:
-            return context()
-        raise JsonLdError(f"{where}: remote JSON-LD context {item!r} refused (cckg fetches nothing)")
-    return _local_contexts(item, where) if isinstance(item, dict) else item
 
 
 def parse(data: str | bytes, where: str = "JSON-LD") -> rdflib.Dataset:
@@ -68,7 +84,7 @@ def parse(data: str | bytes, where: str = "JSON-LD") -> rdflib.Dataset:
         document = json.loads(data)
     except ValueError as error:
         raise JsonLdError(f"{where}: not JSON ({error})") from None
-    local = json.dumps(_local_contexts(document, where))
+    local = json.dumps(inline_contexts(document, where))
     dataset = rdflib.Dataset()
     dataset.parse(data=local, format="json-ld")
     return dataset

@@ -15,13 +15,24 @@ the shapes, the ontology, and what the store already knows about the IRIs the gr
 the cost does not grow with the store).  A Violation blocks the release: it is not stored, and its
 report is kept in :attr:`IngestReport.checks` while the others go on (``store_invalid`` stores it
 anyway).  Warnings do not block: the release is stored and its report kept.  Info results are notes.
+
+The batch report (:class:`IngestReport`) counts what became of every input: ingested, unchanged,
+duplicate, failed and skipped (a folder that could not be searched), and keeps one
+:class:`Problem` per input that failed, was skipped, was rejected by validation, or was stored
+unread because the extractor does not read its language.  ``on_problem`` hears of each problem as
+it happens, so a log of them (:class:`ProblemLog`, ``cckg ingest --report FILE``) is written while
+the batch runs.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +41,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.term import BNode, URIRef
 
-from cckg import __version__, formats, identity, validation
+from cckg import __version__, formats, identity, language, validation
 from cckg.errors import CckgError
 from cckg.ingest import curate, read
 from cckg.ingest.curate import Curation
@@ -47,7 +58,7 @@ from cckg.validation import ValidationReport
 class Stages:
     """The stage functions ingest calls; the defaults are the reader, extractor and RDF mapping."""
 
-    find_releases: Callable[[Iterable[Path]], list[Path]]
+    find_releases: Callable[[Iterable[Path]], list[Path] | read.Found]
     read_release: Callable[[Path], Any]
     extract: Callable[[Any], Any]
     facts_to_graph: Callable[[Any], rdflib.Graph]
@@ -72,11 +83,29 @@ def map_facts(facts: ReleaseFacts, generated_at: datetime | None = None) -> rdfl
     return facts_to_graph(facts, generated_at, places=GazetteerPlaces())
 
 
+def extract_readable(release: read.Release) -> ReleaseFacts:
+    """The facts of ``release`` with its language; no facts for a release in a language the
+    extractor does not read (no English rules run on it, so none are made up)."""
+    if not language.readable(release.language):
+        return ReleaseFacts(
+            id=release.id,
+            source=release.source,
+            title=release.title,
+            published=release.published,
+            url=release.url,
+            language=release.language,
+            content_hash=release.content_hash,
+        )
+    facts = extract_facts(release)
+    facts.language = release.language
+    return facts
+
+
 def default_stages() -> Stages:
     return Stages(
-        find_releases=read.find_releases,
+        find_releases=read.scan_releases,
         read_release=read.read_release,
-        extract=extract_facts,
+        extract=extract_readable,
         facts_to_graph=map_facts,
         release_iri=identity.release_iri,
         vocabulary_graph=VOCABULARY_GRAPH,
@@ -84,14 +113,79 @@ def default_stages() -> Stages:
     )
 
 
+# --- the batch report --------------------------------------------------------------------------
+
+#: What can become of an input that is not simply stored: it failed (it could not be read,
+#: extracted, mapped or stored), it was skipped (a folder that could not be searched), its graph is
+#: invalid (SHACL violations: not stored, unless stored anyway), or it was stored unread (a
+#: language the extractor does not read).  "store" is the store itself failing in the batch
+#: (closing it on a full disk).
+OUTCOMES = ("failed", "skipped", "invalid", "not read", "store")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One input of a batch and what went wrong with it, as one line that names it."""
+
+    outcome: str  # one of OUTCOMES
+    path: str
+    message: str  # one line, starting with the path
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Batch:
+    """The problems of a batch, in the order they happened; ``on_problem`` hears of each at once."""
+
+    files: int = 0  # release files found
+    problems: list[Problem] = field(default_factory=list)
+    on_problem: Callable[[Problem], None] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, outcome: str, path: Path | str, message: str) -> None:
+        problem = Problem(outcome, str(path), " ".join(message.split()))
+        self.problems.append(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def of(self, outcome: str) -> list[Problem]:
+        return [p for p in self.problems if p.outcome == outcome]
+
+    @property
+    def errors(self) -> list[str]:
+        """One line per file that failed, naming the file and the problem."""
+        return [p.message for p in self.of("failed")]
+
+    def found(self, found: list[Path] | read.Found) -> list[Path]:
+        """The files of a search, each folder that could not be searched added as skipped."""
+        if isinstance(found, list):
+            found = read.Found(found, [])
+        for folder, reason in found.unreadable:
+            self.add("skipped", folder, f"{folder}: {reason}; its releases were not looked at")
+        self.files = len(found.files)
+        return found.files
+
+    def failed(self, path: Path, error: Exception, expected: tuple[type[Exception], ...]) -> None:
+        """Record ``error`` from the file ``path``: expected errors name the file themselves."""
+        text = " ".join(str(error).split())
+        if isinstance(error, expected):
+            self.add("failed", path, text if text.startswith(str(path)) else f"{path}: {text}")
+        else:
+            self.add("failed", path, f"{path}: {type(error).__name__}: {text}")
+
+    def not_read(self, path: Path, release: Any) -> None:
+        code = getattr(release, "language", language.DEFAULT)
+        if not language.readable(code):
+            self.add("not read", path, f"{path}: not read: language {code} (stored with no facts)")
+
+
 # --- extract: facts of release files, nothing stored -------------------------------------------------
 
 
 @dataclass
-class ExtractReport:
-    files: int = 0  # release files found
+class ExtractReport(Batch):
     facts: list[dict[str, Any]] = field(default_factory=list)  # the release JSON of each release read
-    errors: list[str] = field(default_factory=list)  # one line each, naming the file and the problem
 
     def text(self, fmt: str = "json") -> str:
         """The facts as text: ``json`` is one indented object for one release (JSON Lines for
@@ -111,15 +205,14 @@ def extract(
     release is reported in :attr:`ExtractReport.errors` and never stops the others."""
     stages = stages or default_stages()
     report = ExtractReport()
-    files = stages.find_releases(paths)
-    report.files = len(files)
+    files = report.found(stages.find_releases(paths))
     for path in progress(files) if progress else files:
         try:
-            report.facts.append(stages.extract(stages.read_release(path)).to_json())
-        except (stages.release_error, CckgError) as error:
-            report.errors.append(" ".join(str(error).split()))
+            release = stages.read_release(path)
+            report.facts.append(stages.extract(release).to_json())
+            report.not_read(path, release)
         except Exception as error:  # one broken release never stops the others
-            report.errors.append(f"{path}: {type(error).__name__}: {' '.join(str(error).split())}")
+            report.failed(path, error, (stages.release_error, CckgError))
     return report
 
 
@@ -138,11 +231,10 @@ class ReleaseCheck:
 
 
 @dataclass
-class IngestReport:
-    files: int = 0  # release files found
+class IngestReport(Batch):
     ingested: list[str] = field(default_factory=list)  # release ids stored (new or changed)
-    skipped: list[str] = field(default_factory=list)  # release ids already stored unchanged
-    errors: list[str] = field(default_factory=list)  # one line each, naming the file and the problem
+    unchanged: list[str] = field(default_factory=list)  # release ids already stored unchanged
+    duplicate: list[str] = field(default_factory=list)  # release ids whose text is stored under another
     triples: int = 0  # triples written for the ingested releases
     vocabulary_loaded: bool = False  # the ontology graph was (re)written
     checks: list[ReleaseCheck] = field(default_factory=list)  # releases with Violations or Warnings
@@ -154,15 +246,86 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
-        """No file failed and no release has a Violation (stored anyway or not)."""
-        return not self.errors and not any(check.has_violations for check in self.checks)
+        """No file failed, no folder was skipped, and no release has a Violation (stored anyway or not)."""
+        failed = self.of("failed") or self.of("skipped") or self.of("store")
+        return not failed and not any(check.has_violations for check in self.checks)
 
     def summary(self) -> str:
+        unread = len(self.of("not read"))
+        not_read = f" ({unread} not read)" if unread else ""
         rejected = f", rejected {len(self.rejected)}" if self.rejected else ""
         return (
-            f"ingested {len(self.ingested)}, unchanged {len(self.skipped)}, failed {len(self.errors)}"
-            f"{rejected} ({self.triples} triples written)"
+            f"ingested {len(self.ingested)}{not_read}, unchanged {len(self.unchanged)}, "
+            f"duplicate {len(self.duplicate)}, failed {len(self.of('failed'))}{rejected}, "
+            f"skipped {len(self.of('skipped'))} ({self.triples} triples written)"
         )
+
+
+#: Disk space set aside for the problems of a batch when its log is opened (about 3,000 lines),
+#: so that they are written even when the disk fills up during the batch.
+RESERVE_BYTES = 1 << 20
+_KEEP_SIZE = 1  # FALLOC_FL_KEEP_SIZE: allocate the blocks, leave the file's size as it is
+
+
+def _reserve(descriptor: int, size: int) -> None:
+    """Allocate ``size`` bytes of disk for the file behind ``descriptor`` without changing its
+    size (Linux ``fallocate``); where that is not to be had, the log goes without."""
+    if size <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong]
+        libc.fallocate(descriptor, _KEEP_SIZE, 0, size)
+    except (OSError, AttributeError):  # no C library to call, or no fallocate in it
+        return
+
+
+class ProblemLog:
+    """``--report FILE``: each :class:`Problem` as one JSON line, written as it happens.
+
+    Lines are written unbuffered, so each is on disk before the batch goes on, into disk space set
+    aside when the log is opened (:data:`RESERVE_BYTES`), so a disk that fills up during the batch
+    does not take the log with it.  A line that still cannot be written is kept and tried again
+    with the next one and at :meth:`close`; :meth:`close` returns how many are not written, so the
+    command can say they are lost.
+    """
+
+    def __init__(self, path: Path, reserve: int = RESERVE_BYTES) -> None:
+        self.path, self.lines, self.error = path, 0, ""
+        self._pending: list[bytes] = []
+        try:
+            self._file = open(path, "wb", buffering=0)  # noqa: SIM115 (closed by close())
+        except OSError as error:
+            raise CckgError(f"--report {path}: cannot write ({error.strerror or error})") from None
+        _reserve(self._file.fileno(), reserve)
+
+    def __call__(self, problem: Problem) -> None:
+        self.lines += 1
+        self._pending.append((json.dumps(problem.to_json(), ensure_ascii=False) + "\n").encode("utf-8"))
+        self._write()
+
+    def _write(self) -> None:
+        try:
+            while self._pending:
+                written = self._file.write(self._pending[0]) or 0
+                if written < len(self._pending[0]):
+                    self._pending[0] = self._pending[0][written:]
+                    continue
+                self._pending.pop(0)
+        except OSError as error:
+            self.error = error.strerror or str(error)
+
+    def close(self) -> int:
+        """Write what is left and close the file; the number of lines that could not be written."""
+        self._write()
+        try:
+            os.ftruncate(self._file.fileno(), self._file.tell())  # gives back what was reserved
+            os.fsync(self._file.fileno())
+            self._file.close()
+        except OSError as error:  # a file system that reports a full disk only now
+            self.error = error.strerror or str(error)
+            return self.lines
+        return len(self._pending)
 
 
 def load_vocabulary(store: Store, graph_iri: URIRef, vocabulary: rdflib.Graph) -> bool:
@@ -186,29 +349,28 @@ def ingest(
     curation: Curation | None = None,
     validate: bool = True,
     store_invalid: bool = False,
+    on_problem: Callable[[Problem], None] | None = None,
 ) -> IngestReport:
     """Ingest the releases found under ``paths`` (files and folders) into ``store``.
 
     ``force`` re-extracts releases stored unchanged; ``progress`` wraps the file list (a progress bar);
     ``curation`` is applied to every release graph (:func:`cckg.ingest.curate.load`; default: none).
     Each release graph is validated before it is stored (``validate``); one with Violations is
-    not stored unless ``store_invalid``.
+    not stored unless ``store_invalid``.  ``on_problem`` is called with each :class:`Problem` as
+    it happens.
     """
     stages = stages or default_stages()
     curation = curation or Curation()
-    report = IngestReport()
+    report = IngestReport(on_problem=on_problem)
     report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology())
-    files = stages.find_releases(paths)
-    report.files = len(files)
+    files = report.found(stages.find_releases(paths))
     seen: dict[URIRef, tuple[str, Path]] = {}
     check = _checker(store, stages.vocabulary_graph, report, store_invalid) if validate else None
     for path in progress(files) if progress else files:
         try:
             _ingest_one(store, path, stages, report, seen, force, curation, check)
-        except stages.release_error as error:
-            report.errors.append(" ".join(str(error).split()))
         except Exception as error:  # one broken release never stops the others
-            report.errors.append(f"{path}: {type(error).__name__}: {' '.join(str(error).split())}")
+            report.failed(path, error, (stages.release_error, CckgError))
     return report
 
 
@@ -234,7 +396,7 @@ def _ingest_one(
     digest = curation.digest(release.id)
     unchanged = (stored.content_hash, stored.software_version, stored.curation_digest)
     if not force and unchanged == (release.content_hash, __version__, digest):
-        report.skipped.append(release.id)
+        report.unchanged.append(release.id)
         return
     graph = stages.facts_to_graph(stages.extract(release))
     if entries := curation.for_release(release.id):
@@ -246,6 +408,7 @@ def _ingest_one(
         return
     report.triples += store.replace_graph(graph_iri, graph)
     report.ingested.append(release.id)
+    report.not_read(path, release)
 
 
 def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:
@@ -278,6 +441,10 @@ def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store
             return True
         stored = result.ok(allow_warnings=True) or store_invalid
         report.checks.append(ReleaseCheck(path, release_id, result, stored))
+        if not result.ok(allow_warnings=True):
+            verdict = "stored with" if stored else "not stored:"
+            counts = validation.count_text(result)
+            report.add("invalid", path, f"{path}: {verdict} {counts} (release {release_id})")
         return stored
 
     return check

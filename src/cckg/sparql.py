@@ -2,6 +2,8 @@
 
 - :func:`sparql_term` writes an RDF term in SPARQL (and N-Triples) syntax, escaped so that no
   value can break out of it; :func:`is_update` tells a SPARQL update from a query.
+- :func:`check_service` refuses a query that would send a request to another server (``SERVICE``)
+  unless its host is one the user allowed.
 - :class:`SelectResult` (the rows of a SELECT), a boolean (ASK) or an rdflib graph (CONSTRUCT,
   DESCRIBE) is what a query returns (:data:`QueryResult`).
 - :func:`write_results` and :func:`read_results` write and read SELECT and ASK results in the
@@ -19,10 +21,15 @@ import hashlib
 import io
 import json
 import re
+import urllib.parse
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import rdflib
-from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql import algebra
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.results.csvresults import CSVResultSerializer
 from rdflib.plugins.sparql.results.xmlresults import XMLResultSerializer
 from rdflib.query import Result
@@ -111,6 +118,68 @@ def is_update(text: str) -> bool:
     except Exception:  # any parse failure means "not an update"
         return False
     return True
+
+
+# --- federated queries -----------------------------------------------------------------------
+
+#: The lexemes of SPARQL that can hold the word SERVICE without it being the keyword (comments,
+#: strings, IRIs), and the words themselves (keywords, variables, prefixed names).
+_LEXEMES = re.compile(
+    r"(?P<comment>#[^\n]*)"
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*')"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)",
+    re.DOTALL,
+)
+
+
+def has_service(sparql: str) -> bool:
+    """Whether ``sparql`` holds the keyword ``SERVICE`` (outside comments, strings and IRIs)."""
+    words = (m.group() for m in _LEXEMES.finditer(sparql) if m.lastgroup == "word")
+    return any(word.upper() == "SERVICE" for word in words)
+
+
+def service_endpoints(sparql: str) -> list[Node]:
+    """The endpoint of each ``SERVICE`` of a query (an IRI, prefixes and base resolved, or a
+    variable); :class:`QueryError` when the query cannot be parsed to find them."""
+    try:
+        query = algebra.translateQuery(parseQuery(sparql))
+    except Exception as error:  # the parser raises many types for what it cannot read
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise QueryError(f"cannot tell where the SERVICE clauses of the query go ({message})") from None
+    return list(_services(query.algebra))
+
+
+def _services(node: Any) -> Iterator[Node]:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            yield node.get("term")
+        for value in node.values():
+            yield from _services(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _services(value)
+
+
+def check_service(sparql: str, allowed_hosts: Iterable[str] = ()) -> None:
+    """Refuse (:class:`QueryError`) a query with ``SERVICE`` unless each one goes to an http(s)
+    IRI whose host (or ``host:port``) is in ``allowed_hosts``: a query never makes cckg send a
+    request to a server the user did not name."""
+    if not has_service(sparql):
+        return
+    allowed = {host.lower() for host in allowed_hosts}
+    if not allowed:
+        problem = "a query may not send requests to other servers (--allow-service HOST allows one)"
+        raise QueryError(f"SERVICE is refused: {problem}")
+    for endpoint in service_endpoints(sparql):
+        if not isinstance(endpoint, URIRef):
+            raise QueryError("SERVICE with a variable endpoint is refused: name the endpoint's IRI")
+        url = urllib.parse.urlsplit(str(endpoint))
+        host = (url.hostname or "").lower()
+        simple = url.scheme in ("http", "https") and "\\" not in endpoint and "@" not in url.netloc
+        if not simple or not ({host, url.netloc.lower()} & allowed):
+            raise QueryError(f"SERVICE <{endpoint}> is refused: its host is not one of --allow-service")
 
 
 def plain(term: Node) -> Node:

@@ -31,9 +31,9 @@ def test_ingest(tmp_path: Path, release_dir: Path) -> None:
     first = run_cli("--store", store, "ingest", release_dir)
     assert first.exit_code == 0, first.output
     assert first.stdout == ""
-    assert "ingested 2, unchanged 0, failed 0" in first.stderr
+    assert "ingested 2, unchanged 0, duplicate 0, failed 0" in first.stderr
     second = run_cli("--store", store, "ingest", release_dir)
-    assert second.exit_code == 0 and "ingested 0, unchanged 2, failed 0" in second.stderr
+    assert second.exit_code == 0 and "ingested 0, unchanged 2, duplicate 0, failed 0" in second.stderr
     forced = run_cli("--store", store, "ingest", "--force", release_dir)
     assert "ingested 2, unchanged 0" in forced.stderr
 
@@ -45,7 +45,7 @@ def test_ingest_reports_a_broken_file_and_stores_the_others(tmp_path: Path, rele
     result = run_cli("--store", tmp_path / "store", "ingest", release_dir)
     assert result.exit_code == 1
     assert f"cckg: {broken}: not a press release" in result.stderr.splitlines()
-    assert "ingested 2, unchanged 0, failed 1" in result.stderr
+    assert "ingested 2, unchanged 0, duplicate 0, failed 1" in result.stderr
     graphs = run_cli("--store", tmp_path / "store", "query", "releases", "--format", "csv")
     assert len(list(csv.reader(io.StringIO(graphs.stdout)))) == 3
 

@@ -61,6 +61,18 @@ def test_the_readme_documents_the_global_options() -> None:
     assert "--store" in section and "CCKG_STORE" in section and "./cckg-store" in section
 
 
+def test_errors_are_one_line_and_debug_shows_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CCKG_DEBUG", raising=False)  # --debug sets it for the workers: undone after
+    args = ("--store", str(tmp_path / "none"), "query", "agencies")
+    plain = run_cli(*args)
+    assert plain.exit_code == 2 and plain.stderr.count("\n") == 1 and "Traceback" not in plain.stderr
+    debug = run_cli("--debug", *args)
+    assert debug.exit_code == 2 and "Traceback (most recent call last)" in debug.stderr
+    assert debug.stderr.strip().splitlines()[-1] == plain.stderr.strip()
+
+
 def test_progress_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from cckg.cli import common as cli
 

@@ -269,7 +269,7 @@ def test_a_rejection_survives_reingest_with_force(tmp_path: Path, release_dir: P
         assert digest and digest.startswith("sha256:")
 
         again = pipeline.ingest(store, [release_dir], stages=fake_stages(), curation=curate.load(folder))
-        assert again.ingested == [] and len(again.skipped) == 2
+        assert again.ingested == [] and len(again.unchanged) == 2
         forced = pipeline.ingest(
             store, [release_dir], stages=fake_stages(), curation=curate.load(folder), force=True
         )

@@ -141,7 +141,7 @@ def test_sparql_from_stdin_and_query_errors(stores: Stores) -> None:
 def test_ingest_again_into_the_server_changes_nothing(stores: Stores) -> None:
     result = run_cli("--store", stores.server, "ingest", SEEDS)
     assert result.exit_code == 0
-    assert f"ingested 0, unchanged {len(SEED_IDS)}, failed 0" in result.stderr
+    assert f"ingested 0, unchanged {len(SEED_IDS)}, duplicate 0, failed 0" in result.stderr
 
 
 ENDED = rdflib.URIRef("http://www.w3.org/ns/prov#endedAtTime")

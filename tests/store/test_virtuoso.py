@@ -55,7 +55,7 @@ def stores(virtuoso: Virtuoso, tmp_path_factory: pytest.TempPathFactory) -> tupl
     for store in (embedded, remote):
         result = run_cli("--store", store, "ingest", REPO / "data" / "releases")
         assert result.exit_code == 0, result.output
-        assert "ingested 2, unchanged 0, failed 0" in result.stderr
+        assert "ingested 2, unchanged 0, duplicate 0, failed 0" in result.stderr
     return embedded, remote
 
 

@@ -149,7 +149,7 @@ def test_construct_jsonld_is_compacted(store_path: Path) -> None:
 
 def test_remote_contexts_are_refused_and_ours_resolves_offline() -> None:
     remote = json.dumps({"@context": "https://example.org/context.jsonld", "@id": "x"})
-    with pytest.raises(jsonld.JsonLdError, match="remote JSON-LD context"):
+    with pytest.raises(jsonld.JsonLdError, match="is refused: cckg fetches no context"):
         jsonld.parse(remote)
     ours = json.dumps({"@context": jsonld.CONTEXT_URL, "@id": "https://w3id.org/cckg/id/agency/x",
                        "prefLabel": "X"})  # fmt: skip

@@ -3,8 +3,10 @@ the store, progress bars."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -13,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cckg import escape
 from cckg.errors import CckgError
 from cckg.store import Store, open_store, store_location
 
@@ -26,7 +29,7 @@ class CliError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"cckg: error: {self.message}", err=True)
+        click.echo(f"cckg: error: {escape.one_line(self.message)}", err=True)
 
 
 def handle_errors(command: F) -> F:
@@ -37,19 +40,28 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except (CckgError, OSError) as error:
+            if debugging():
+                traceback.print_exc()
             raise CliError(" ".join(str(error).split()) or type(error).__name__) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+def debugging() -> bool:
+    """Whether errors show their traceback (``cckg --debug``, or ``CCKG_DEBUG`` set)."""
+    return bool(os.environ.get("CCKG_DEBUG"))
+
+
 def note(message: str) -> None:
-    click.echo(message, err=True)
+    """A diagnostic on standard error, its control characters escaped (file names and release text
+    may hold terminal escape sequences)."""
+    click.echo(escape.terminal(message), err=True)
 
 
 @contextmanager
 def store_for(ctx: click.Context, *, read_only: bool) -> Iterator[Store]:
     location = store_location(ctx.obj.get("store"))
-    with open_store(location, read_only=read_only) as store:
+    with open_store(location, read_only=read_only, http_timeout=ctx.obj.get("http_timeout")) as store:
         yield store
 
 

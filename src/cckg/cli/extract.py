@@ -24,6 +24,9 @@ def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, output: str |
     """Print the facts of each release as JSON.
 
     One object per release, in the release JSON format (JSON Lines for several).  Stores nothing.
+    A file that cannot be read, or a folder that cannot be searched, is reported (exit 1); a
+    release in a language the extractor does not read is printed with no facts and reported as
+    "not read".
 
     Example:
 
@@ -34,9 +37,9 @@ def extract(ctx: click.Context, files: tuple[Path, ...], fmt: str, output: str |
     from cckg import pipeline
 
     report = pipeline.extract(files, progress=progress("extract"))
-    if not report.files:
+    for problem in report.problems:
+        note(f"cckg: {problem.message}")
+    if not report.files and not report.problems:
         raise CliError(f"no release files (.txt .md .html .htm) in {', '.join(map(str, files))}")
-    for error in report.errors:
-        note(f"cckg: {error}")
     emit(report.text(fmt), output)
-    ctx.exit(EXIT_NONCONFORMING if report.errors else EXIT_OK)
+    ctx.exit(EXIT_NONCONFORMING if report.of("failed") or report.of("skipped") else EXIT_OK)

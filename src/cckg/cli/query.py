@@ -26,7 +26,14 @@ from cckg.cli.options import emit, output_options
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
-    help="Stop the query after SECONDS (exit 2).",
+    help="Stop the query after SECONDS (exit 2); on a remote store, the HTTP timeout of the query.",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="HOST",
+    help="Let SERVICE clauses send requests to HOST (or HOST:PORT; repeatable). Default: SERVICE is refused.",
 )
 @click.pass_context
 @handle_errors
@@ -37,12 +44,14 @@ def query_command(
     params: tuple[str, ...],
     fmt: str,
     timeout: float | None,
+    allow_service: tuple[str, ...],
     output: str | None,
 ) -> None:
     """Run a named query, a SPARQL file, or SPARQL from stdin.
 
     NAME is a named query (see --list), FILE.rq a SPARQL file, - reads standard input.
-    Queries see the union of all graphs.  Updates are refused.
+    Queries see the union of all graphs.  Updates are refused, and so is SERVICE unless
+    --allow-service names its host.
 
     Example:
 
@@ -67,5 +76,7 @@ def query_command(
     stdin_text = click.get_text_stream("stdin").read() if name == "-" else None
     named = query.load_query(name, stdin_text)
     with store_for(ctx, read_only=True) as store:
-        result = query.run(store, named, values, timeout=timeout)
+        if timeout is None and ctx.obj.get("http_timeout") is not None:
+            timeout = ctx.obj["http_timeout"] if query.has_service(named.text) else None
+        result = query.run(store, named, values, timeout=timeout, allow_service=allow_service)
     emit(query.render(result, fmt), output)

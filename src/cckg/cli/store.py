@@ -63,7 +63,7 @@ def remove(ctx: click.Context, releases: tuple[str, ...]) -> None:
 
     graphs = {spec: release_graph(spec) for spec in releases}
     location = existing(store_location(ctx.obj.get("store")))
-    with open_store(location) as store:
+    with open_store(location, http_timeout=ctx.obj.get("http_timeout")) as store:
         removed = set(store.remove_graphs(graphs.values()))
     missing = [spec for spec, graph in graphs.items() if graph not in removed]
     for spec in missing:
@@ -98,11 +98,11 @@ def copy(ctx: click.Context, releases: tuple[str, ...], source: str | None, targ
     origin = existing(store_location(source or ctx.obj.get("store")))
     if origin.rstrip("/") == target.rstrip("/"):
         raise CliError(f"--from and --to are the same store ({target})")
-    with open_store(origin, read_only=True) as src:
+    with open_store(origin, read_only=True, http_timeout=ctx.obj.get("http_timeout")) as src:
         graphs = [release_graph(spec) for spec in releases] or src.graph_names()
         missing = [spec for spec, graph in zip(releases, graphs, strict=False) if not src.has_graph(graph)]
         if missing:
             raise CliError(f"{missing[0]}: no such release in {origin}")
-        with open_store(target) as dst:
+        with open_store(target, http_timeout=ctx.obj.get("http_timeout")) as dst:
             triples = copy_graphs(src, dst, graphs)
     note(f"copied {len(graphs)} graph{'s' if len(graphs) != 1 else ''} ({triples} triples) to {target}")

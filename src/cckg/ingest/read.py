@@ -5,12 +5,21 @@ visible text for HTML) and ``content``: the same string with page chrome (breadc
 captions, "Previous Page", footers) replaced by spaces.  Both have the same length, so every
 character offset the extractor reports points into ``text``.  The chrome phrases live in
 ``data/patterns/page.yaml``.
+
+A release file is read only when it is a regular file (a FIFO, a device or a socket is refused
+before it is opened, and checked again once it is open), and only when its size, taken before
+reading, is within the limit: :data:`MAX_TEXT_CHARS` for text and markdown, the most the extractor
+reads (spaCy's ``max_length``), and :data:`MAX_HTML_BYTES` for an HTML page, whose visible text
+must then be within :data:`MAX_TEXT_CHARS` too.  The release's language is told from its text
+(:func:`cckg.language.detect`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,13 +30,26 @@ from typing import Any
 import lxml.html
 from dateutil import parser as dateparser
 
-from cckg import resources
+from cckg import language, resources
 from cckg.errors import ReleaseError
 from cckg.identity import release_id
 
 RELEASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-MAX_RELEASE_BYTES = 5_000_000
-
+HTML_SUFFIXES = (".html", ".htm")
+#: The longest release text the extractor reads: spaCy's ``Language.max_length`` (the default of
+#: the blank pipeline in :mod:`cckg.ingest.extract.nlp`; a test checks that they agree).  A text
+#: or markdown file has at least as many bytes as characters, so its size is checked against it
+#: before it is read.
+MAX_TEXT_CHARS = 1_000_000
+#: The largest HTML page read; its visible text must be within :data:`MAX_TEXT_CHARS` too.
+MAX_HTML_BYTES = 5_000_000
+#: What a file that is not a regular file is, by its ``stat`` mode.
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,7 @@ class Release:
     url: str | None
     content_hash: str
     title_span: tuple[int, int] | None = None
+    language: str = language.DEFAULT
 
 
 @cache
@@ -51,29 +74,51 @@ def page_patterns() -> dict[str, Any]:
     return data
 
 
+@dataclass
+class Found:
+    """The release files named by some paths, and the folders that could not be searched."""
+
+    files: list[Path]
+    unreadable: list[tuple[Path, str]]  # (folder, one-line reason)
+
+
 def find_releases(paths: Iterable[Path]) -> list[Path]:
     """The release files named by ``paths``: files as given, folders searched recursively."""
-    found: list[Path] = []
+    return scan_releases(paths).files
+
+
+def scan_releases(paths: Iterable[Path]) -> Found:
+    """The release files named by ``paths`` (files as given, folders searched recursively, links
+    to folders not followed), and every folder that could not be read, with the reason."""
+    found = Found([], [])
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.suffix.lower() in RELEASE_SUFFIXES)
+            found.files.extend(_walk(path, found.unreadable))
         else:
-            found.append(path)
+            found.files.append(path)
     return found
+
+
+def _walk(folder: Path, unreadable: list[tuple[Path, str]]) -> list[Path]:
+    """The release files under ``folder``, sorted; each folder that cannot be read is added to
+    ``unreadable``."""
+
+    def refused(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        unreadable.append((where, f"cannot read the folder ({error.strerror or error})"))
+
+    return sorted(
+        Path(parent) / name
+        for parent, _, names in os.walk(folder, onerror=refused)
+        for name in names
+        if Path(name).suffix.lower() in RELEASE_SUFFIXES
+    )
 
 
 def read_release(path: Path) -> Release:
     """Read one release file; raise :class:`ReleaseError` with a one-line reason when it cannot."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ReleaseError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReleaseError(f"{path}: is a folder, not a release file") from None
-    except OSError as error:
-        raise ReleaseError(f"{path}: cannot read ({error.strerror})") from None
-    if len(raw) > MAX_RELEASE_BYTES:
-        raise ReleaseError(f"{path}: too large for a release ({len(raw)} bytes)")
+    is_html_file = path.suffix.lower() in HTML_SUFFIXES
+    raw = read_file(path, MAX_HTML_BYTES if is_html_file else MAX_TEXT_CHARS)
     try:
         decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -83,20 +128,65 @@ def read_release(path: Path) -> Release:
     if not decoded.strip():
         raise ReleaseError(f"{path}: empty release")
     source = path.as_posix() if not path.is_absolute() else path.name
-    is_html = path.suffix.lower() in (".html", ".htm") or decoded.lstrip()[:15].lower().startswith(
-        ("<!doctype html", "<html")
-    )
-    return parse_release(decoded, release_id(path.name), source, is_html=is_html)
+    is_html = is_html_file or decoded.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
+    try:
+        return parse_release(decoded, release_id(path.name), source, is_html=is_html)
+    except ReleaseError as error:
+        raise ReleaseError(f"{path}: {error}") from None
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them; :class:`ReleaseError` for
+    a missing file, a folder, a special file (FIFO, device, socket: never opened) or a larger file
+    (its size checked before reading)."""
+    try:
+        kind = _file_kind(os.stat(path).st_mode)
+        if kind is not None:
+            raise ReleaseError(f"{path}: {kind}")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise ReleaseError(f"{path}: no such file") from None
+    except OSError as error:
+        raise ReleaseError(f"{path}: cannot read ({error.strerror or error})") from None
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        kind = _file_kind(status.st_mode)  # the file it is now, not the one stat saw
+        if kind is not None:
+            raise ReleaseError(f"{path}: {kind}")
+        if status.st_size > limit:
+            raise ReleaseError(f"{path}: too large for a release ({status.st_size} bytes; at most {limit})")
+        try:
+            raw = file.read(limit + 1)
+        except OSError as error:
+            raise ReleaseError(f"{path}: cannot read ({error.strerror or error})") from None
+    if len(raw) > limit:
+        raise ReleaseError(f"{path}: too large for a release (over {limit} bytes)")
+    return raw
+
+
+def _file_kind(mode: int) -> str | None:
+    """Why a file of ``mode`` is not read (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a release file"
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+    return f"not a regular file ({kind}); releases are read from regular files only"
 
 
 def parse_release(raw: str, release_id: str, source: str, *, is_html: bool = False) -> Release:
-    """Parse release text (or HTML) already in memory."""
+    """Parse release text (or HTML) already in memory; :class:`ReleaseError` when it is HTML that
+    cannot be parsed or a text longer than the extractor reads."""
     url = None
     html_title = None
     if is_html:
         text, html_title, url = html_to_text(raw)
     else:
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReleaseError(
+            f"release text too long for the extractor ({len(text)} characters; at most {MAX_TEXT_CHARS})"
+        )
     content, title_span, published = mask_chrome(text, html_title)
     title = text[title_span[0] : title_span[1]].strip() if title_span else html_title
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -110,6 +200,7 @@ def parse_release(raw: str, release_id: str, source: str, *, is_html: bool = Fal
         url=url,
         content_hash=f"sha256:{digest}",
         title_span=title_span,
+        language=language.detect(text),
     )
 
 
@@ -121,16 +212,22 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 
 
+#: Characters an lxml tree cannot hold: control characters but tab and line breaks, lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def html_to_text(html: str) -> tuple[str, str | None, str | None]:
     """Visible text of an HTML page, one block a line, with chrome elements dropped.
 
     Returns the text, the page title (``<h1>`` or ``<title>``) and its canonical URL.
     """
     patterns = page_patterns()
+    html = _NOT_XML.sub(" ", html)  # lxml holds no control characters (a browser shows none)
     try:
         tree = lxml.html.document_fromstring(html)
     except Exception as error:  # lxml raises several types for unparsable markup
         raise ReleaseError(f"not parsable HTML ({error})") from None
+    _drop_not_text(tree, patterns)
     url = None
     for link in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
         url = str(link).strip() or None
@@ -145,6 +242,21 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
     body = tree.find("body")
     lines = _block_lines(body if body is not None else tree)
     return "\n\n".join(lines) + "\n", title, url
+
+
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
+
+
+def _drop_not_text(tree: Any, patterns: dict[str, Any]) -> None:
+    """Drop what a browser does not show as text: embedded content and its fallback text (an
+    ``<iframe>``'s, an ``<object>``'s), frames, and hidden elements."""
+    not_text = set(patterns["html_not_text_tags"])
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style", ""))
+        if element.tag in not_text or hidden:
+            element.drop_tree()
 
 
 def _drop_chrome(tree: Any, patterns: dict[str, Any]) -> None:

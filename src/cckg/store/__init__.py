@@ -59,13 +59,16 @@ def store_location(option: str | None = None) -> str:
     return option or os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
-def open_store(location: str | None = None, *, read_only: bool = False) -> Store:
+def open_store(
+    location: str | None = None, *, read_only: bool = False, http_timeout: float | None = None
+) -> Store:
     """Open the store at ``location`` (see :func:`store_location`).
 
     A folder path opens embedded Oxigraph; an ``http(s)://`` URL (optionally ``KIND+http(s)://``)
-    a SPARQL 1.1 server (:class:`cckg.store.remote.SparqlStore`).
+    a SPARQL 1.1 server (:class:`cckg.store.remote.SparqlStore`), each of its requests stopped
+    after ``http_timeout`` seconds (default: :func:`cckg.store.remote.http_timeout`).
     """
     where = store_location(location)
     if is_remote(where):
-        return SparqlStore.from_location(where, read_only=read_only)
+        return SparqlStore.from_location(where, read_only=read_only, timeout=http_timeout)
     return OxigraphStore(where, read_only=read_only)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import formats, jsonld
-from cckg.errors import QuerySyntaxError, StoreError
+from cckg.errors import QuerySyntaxError, ResultTooLarge, StoreError
 from cckg.namespaces import PREFIXES
 from cckg.sparql import XSD_STRING, QueryResult, SelectResult
 from cckg.store.base import (
@@ -28,6 +29,13 @@ DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
     "xml": (ox.RdfFormat.RDF_XML, False),
     "jsonld": (ox.RdfFormat.JSON_LD, True),
 }
+
+
+DISK_FULL = "the disk is full (No space left on device)"
+
+
+def _disk_full(error: OSError) -> bool:
+    return error.errno == errno.ENOSPC or "No space left on device" in str(error)
 
 
 def from_ox(term: Any) -> Node:
@@ -62,6 +70,11 @@ class OxigraphStore(Store):
             else:
                 self._store = ox.Store(str(self.path))
         except OSError as error:
+            if _disk_full(error):
+                raise StoreError(
+                    f"store {self.path}: cannot open for writing: {DISK_FULL}; free some space "
+                    "(the store can still be read: cckg query)"
+                ) from None
             raise StoreError(f"store {self.path}: cannot open ({_one_line(error)})") from None
 
     @property
@@ -71,28 +84,35 @@ class OxigraphStore(Store):
         return self._store
 
     def close(self) -> None:
-        if self._store is not None and self.path is not None and not self.read_only:
-            self._store.flush()
-        self._store = None
+        store, self._store = self._store, None
+        if store is not None and self.path is not None and not self.read_only:
+            try:
+                store.flush()
+            except OSError as error:
+                problem = DISK_FULL if _disk_full(error) else _one_line(error)
+                raise StoreError(f"store {self.path}: not flushed at close: {problem}") from None
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, max_results: int | None = None) -> QueryResult:
+        """The result of ``sparql``; :class:`ResultTooLarge` as soon as it has more than
+        ``max_results`` rows or triples (the rest is never made)."""
         try:
             result = self.oxigraph.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QuerySyntaxError(_one_line(error)) from None
         except OSError as error:
             raise StoreError(f"query failed: {_one_line(error)}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        limited = _limited(result, max_results)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = [
                 {n: from_ox(t) for n, t in zip(variables, solution, strict=True) if t is not None}
-                for solution in result
+                for solution in limited
             ]
             return SelectResult(variables, rows)
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
         graph = rdflib.Graph()
-        for triple in result:
+        for triple in limited:
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
 
@@ -104,10 +124,20 @@ class OxigraphStore(Store):
         except SyntaxError as error:
             raise QuerySyntaxError(_one_line(error)) from None
         except OSError as error:
+            if _disk_full(error):
+                raise StoreError(f"not stored: {DISK_FULL} (store {self.path})") from None
             raise StoreError(f"update failed: {_one_line(error)}") from None
 
     def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
         return dump_dataset(self.oxigraph, format, graph)
+
+
+def _limited(items: Any, limit: int | None) -> Any:
+    """``items``, raising :class:`ResultTooLarge` at the one past ``limit``."""
+    for count, item in enumerate(items, 1):
+        if limit is not None and count > limit:
+            raise ResultTooLarge(limit)
+        yield item
 
 
 def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None) -> bytes:

@@ -24,10 +24,16 @@ q-values), so the ``Accept`` header names only the types of the query's form: SP
 for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE.  Virtuoso also keeps graphs of its own
 (``virtrdf:`` and others) in the store: the graphs cckg lists, counts and dumps are only those
 named under ``https://w3id.org/cckg/`` (:data:`OWN_GRAPHS`) on such a server.
+
+Every request has a timeout (:func:`http_timeout`: ``--http-timeout``, else ``$CCKG_HTTP_TIMEOUT``,
+else 30 s) on connecting and on each wait for the server, so a server that accepts a connection
+and never answers is reported, not waited for.
 """
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -52,7 +58,21 @@ N_TRIPLES = "application/n-triples"
 ACCEPT = {"SELECT": RESULTS_JSON, "ASK": RESULTS_JSON, "CONSTRUCT": N_TRIPLES, "DESCRIBE": N_TRIPLES}
 #: On servers that keep graphs of their own, the graphs that are cckg's.
 OWN_GRAPHS = CCKG_BASE
-DEFAULT_TIMEOUT = 600.0
+DEFAULT_TIMEOUT = 30.0
+HTTP_TIMEOUT_ENV = "CCKG_HTTP_TIMEOUT"
+
+
+def http_timeout(seconds: float | None = None) -> float:
+    """The timeout of every network request: ``seconds``, else ``$CCKG_HTTP_TIMEOUT``, else 30 s."""
+    if seconds is None:
+        text = os.environ.get(HTTP_TIMEOUT_ENV, "").strip()
+        try:
+            seconds = float(text) if text else DEFAULT_TIMEOUT
+        except ValueError:
+            raise StoreError(f"{HTTP_TIMEOUT_ENV}={text!r} is not a number of seconds") from None
+    if not seconds > 0:
+        raise StoreError(f"the HTTP timeout must be a positive number of seconds, not {seconds:g}")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -137,14 +157,14 @@ class SparqlStore(Store):
         *,
         kind: str = "oxigraph",
         read_only: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
     ) -> None:
         if kind not in SERVER_LAYOUTS:
             kinds = ", ".join(SERVER_LAYOUTS)
             raise StoreError(f"store {url}: unknown server kind {kind!r} (one of {kinds})")
         layout = SERVER_LAYOUTS[kind]
         base, credentials = _split_credentials(url.rstrip("/"))
-        self.url, self.kind, self.read_only, self.timeout = base, kind, read_only, timeout
+        self.url, self.kind, self.read_only, self.timeout = base, kind, read_only, http_timeout(timeout)
         query, update, graph_store = (layout.query, layout.update, layout.graph_store)
         if credentials is not None and layout.authenticated is not None:
             query, update, graph_store = layout.authenticated
@@ -156,25 +176,35 @@ class SparqlStore(Store):
         self._opener = _opener(base, credentials)
 
     @classmethod
-    def from_location(cls, location: str, *, read_only: bool = False) -> SparqlStore:
+    def from_location(
+        cls, location: str, *, read_only: bool = False, timeout: float | None = None
+    ) -> SparqlStore:
         """A store from ``http://...`` (Oxigraph) or ``KIND+http://...`` (see the module docs)."""
         match = _REMOTE.match(location)
         if match is None:
             raise StoreError(f"store {location}: not an http(s) URL")
-        return cls(match["url"], kind=(match["kind"] or "oxigraph").lower(), read_only=read_only)
+        kind = (match["kind"] or "oxigraph").lower()
+        return cls(match["url"], kind=kind, read_only=read_only, timeout=timeout)
 
     # -- HTTP --
 
     def _request(
-        self, url: str, *, body: bytes | None = None, content_type: str | None = None, accept: str = "*/*"
+        self,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str = "*/*",
+        timeout: float | None = None,
     ) -> tuple[bytes, str]:
         """Send one request; return the response body and its media type."""
         headers = {"Accept": accept, "User-Agent": "cckg"}
         if content_type:
             headers["Content-Type"] = content_type
         request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body else "GET")
+        seconds = timeout or self.timeout
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=seconds) as response:
                 media_type = response.headers.get_content_type()
                 return response.read(), media_type
         except urllib.error.HTTPError as error:
@@ -183,9 +213,14 @@ class SparqlStore(Store):
                 raise QuerySyntaxError(detail) from None
             raise StoreError(f"store {self.url}: HTTP {error.code} from {url}: {detail}") from None
         except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise StoreError(f"store {self.url}: no answer within {seconds:g} s") from None
             raise StoreError(f"store {self.url}: cannot connect ({_one_line(str(error.reason))})") from None
         except TimeoutError:
-            raise StoreError(f"store {self.url}: no answer within {self.timeout:g} s") from None
+            raise StoreError(f"store {self.url}: no answer within {seconds:g} s") from None
+        except (http.client.HTTPException, ConnectionError) as error:
+            problem = _one_line(str(error)) or type(error).__name__
+            raise StoreError(f"store {self.url}: the connection failed ({problem})") from None
 
     def _with_params(self, url: str, params: tuple[tuple[str, str], ...]) -> str:
         if not params:
@@ -194,13 +229,13 @@ class SparqlStore(Store):
 
     # -- the Store interface --
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
+        """The result of ``sparql``; ``timeout`` (seconds) instead of the store's HTTP timeout."""
         url = self._with_params(self.query_url, self._union_params)
         body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
         accept = ACCEPT.get(query_form(sparql), RESULTS_JSON)
-        data, media_type = self._request(
-            url, body=body, content_type="application/x-www-form-urlencoded", accept=accept
-        )
+        form = "application/x-www-form-urlencoded"
+        data, media_type = self._request(url, body=body, content_type=form, accept=accept, timeout=timeout)
         if media_type in (RESULTS_JSON, "application/json"):
             return read_results(data, "json")
         return parse_triples(data, media_type)

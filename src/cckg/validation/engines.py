@@ -17,6 +17,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Literal
 
 from cckg.errors import ShapesError
+from cckg.sparql import has_service
 from cckg.validation import bulk_sparql
 
 #: ``auto`` picks pyshacl-turbo for the whole store when it is installed, else pySHACL.
@@ -168,6 +169,7 @@ def _run(
     engine: str, data: rdflib.Graph | ox.Store, shapes: rdflib.Graph, ontology: rdflib.Graph
 ) -> rdflib.Graph:
     """The W3C report graph of ``engine`` (``pyshacl`` or ``pyshacl-turbo``) on ``data``."""
+    refuse_service(shapes)
     try:
         if engine == "pyshacl-turbo":
             _, report = run_turbo(data, shapes, None if isinstance(data, ox.Store) else ontology)
@@ -179,6 +181,16 @@ def _run(
     if not isinstance(report, rdflib.Graph):  # the engine's ValidationFailure
         raise ShapesError(f"the SHACL shapes cannot be used: {_one_line(report)}")
     return report
+
+
+def refuse_service(shapes: rdflib.Graph) -> None:
+    """Refuse shapes whose SPARQL would send requests to other servers (``SERVICE``): validating
+    fetches nothing from the network."""
+    for predicate in (SH.select, SH.ask, SH.construct, SH.update):
+        for node, text in shapes.subject_objects(predicate):
+            if has_service(str(text)):
+                problem = f"{node.n3()} sends a query to another server (SERVICE), which is refused"
+                raise ShapesError(f"the SHACL shapes cannot be used: {problem}")
 
 
 def _one_line(error: object) -> str:

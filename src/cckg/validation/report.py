@@ -12,7 +12,7 @@ import rdflib
 from rdflib.collection import Collection as RdfList
 from rdflib.term import BNode, Literal, Node
 
-from cckg import formats
+from cckg import escape, formats
 from cckg.namespaces import CCKG, DCTERMS, OA, RDF, RDFS, SCHEMA, SH, SKOS, compact
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -245,7 +245,7 @@ def render_text(report: ValidationReport, allow_warnings: bool = False) -> str:
                 lines.append(f"            ({source})")
         lines.append("")
     lines.append(summary(report, allow_warnings))
-    return "\n".join(lines) + "\n"
+    return escape.terminal("\n".join(lines) + "\n")
 
 
 def _shorten(text: str, width: int = 160) -> str:

@@ -24,7 +24,7 @@ import networkx as nx
 import pydot
 from lxml import etree
 
-from cckg import formats
+from cckg import escape, formats
 from cckg.views import figure, page
 
 FORMATS = formats.NETWORK
@@ -67,12 +67,27 @@ def encoded(graph: nx.Graph) -> nx.Graph:
     return flat
 
 
+def _xml_safe(value: object) -> object:
+    return escape.xml_text(value) if isinstance(value, str) else value
+
+
+def xml_encoded(graph: nx.Graph) -> nx.Graph:
+    """An encoded copy (:func:`encoded`) whose text, node ids included, XML can hold (GraphML, GEXF)."""
+    flat = nx.relabel_nodes(encoded(graph), _xml_safe)
+    for _, data in flat.nodes(data=True):
+        data.update({key: _xml_safe(value) for key, value in data.items()})
+    for *_, data in flat.edges(data=True):
+        data.update({key: _xml_safe(value) for key, value in data.items()})
+    flat.graph = {key: _xml_safe(value) for key, value in flat.graph.items()}
+    return flat
+
+
 # --- GraphML, GEXF ------------------------------------------------------------------------------
 
 
 def to_graphml(graph: nx.Graph) -> bytes:
     out = io.BytesIO()
-    nx.write_graphml(encoded(graph), out, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(xml_encoded(graph), out, encoding="utf-8", prettyprint=True)
     return out.getvalue()
 
 
@@ -91,15 +106,16 @@ def year_spells(years: Iterable[int]) -> list[tuple[str, str]]:
 
 
 def _timed(graph: nx.Graph) -> nx.Graph:
-    """An encoded copy with spells from each node's and edge's ``years``."""
-    flat = encoded(graph)
+    """An XML-safe encoded copy with spells from each node's and edge's ``years``."""
+    flat = xml_encoded(graph)
     for node, data in graph.nodes(data=True):
         if data.get("years"):
-            flat.nodes[node]["spells"] = year_spells(data["years"])
+            flat.nodes[_xml_safe(node)]["spells"] = year_spells(data["years"])
     edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
     for *ends, data in edges:
         if data.get("years"):
-            flat.edges[tuple(ends)]["spells"] = year_spells(data["years"])
+            safe = tuple(_xml_safe(end) for end in ends[:2]) + tuple(ends[2:])
+            flat.edges[safe]["spells"] = year_spells(data["years"])
     flat.graph["mode"] = "dynamic"
     return flat
 

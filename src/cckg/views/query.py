@@ -36,12 +36,22 @@ import rdflib
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node
 
-from cckg import formats, jsonld, resources
+from cckg import escape, formats, jsonld, resources
 from cckg.errors import IdentityError, QueryError, QuerySyntaxError
 from cckg.identity import checked_iri
 from cckg.namespaces import PREFIXES, compact
-from cckg.sparql import RESULT_FORMATS, QueryResult, SelectResult, is_update, sparql_term, write_results
-from cckg.store import OxigraphStore, Store
+from cckg.sparql import (
+    RESULT_FORMATS,
+    QueryResult,
+    SelectResult,
+    check_service,
+    has_service,
+    is_update,
+    sparql_term,
+    write_results,
+)
+from cckg.store import OxigraphStore, SparqlStore, Store
+from cckg.store.remote import http_timeout
 from cckg.views.workers import WorkerPool
 
 PARAM_TYPES = ("string", "integer", "decimal", "date", "year", "boolean", "iri")
@@ -233,15 +243,24 @@ def run(
     query: NamedQuery,
     values: Mapping[str, str] | None = None,
     timeout: float | None = None,
+    allow_service: tuple[str, ...] = (),
 ) -> QueryResult:
     """Bind ``values`` and run ``query`` on ``store`` (read-only: updates are refused).
 
     With ``timeout`` (seconds) the query runs in a worker process that is stopped when the time is
-    up (:class:`QueryError` "query timed out after N s"); this needs a store on disk.
+    up (:class:`QueryError` "query timed out after N s"); on a remote store it is the HTTP timeout.
+    ``SERVICE`` is refused unless its host is in ``allow_service``; a query that sends requests
+    to another server always runs with a timeout (default: :func:`cckg.store.remote.http_timeout`).
     """
     text = bind(query, values or {})
     if not text.strip() or not re.sub(r"(?m)^\s*#.*$", "", text).strip():
         raise QueryError(f"query {query.name}: empty query")
+    try:
+        check_service(text, allow_service)
+    except QueryError as error:
+        raise QueryError(f"query {query.name}: {error}") from None
+    if timeout is None and has_service(text):
+        timeout = http_timeout()
     try:
         if timeout is None:
             return store.query(text)
@@ -256,6 +275,8 @@ def run_with_timeout(store: Store, sparql: str, timeout: float) -> QueryResult:
     """Run ``sparql`` in a worker process on the store's folder, stopped after ``timeout`` seconds."""
     if timeout <= 0:
         raise QueryError(f"timeout must be a positive number of seconds, not {timeout:g}")
+    if isinstance(store, SparqlStore):
+        return store.query(sparql, timeout=timeout)
     if not isinstance(store, OxigraphStore) or store.path is None:
         raise QueryError("a query timeout needs a store on disk")
     with WorkerPool(str(store.path), size=1, timeout=timeout) as pool:
@@ -305,7 +326,8 @@ def _boolean_rows(value: bool) -> SelectResult:
 
 
 def _cells(result: SelectResult) -> list[list[str]]:
-    return [[" ".join(compact(term).split()) for term in row] for row in result.tuples()]
+    """Each cell on one line, its control characters escaped (safe to print on a terminal)."""
+    return [[escape.one_line(compact(term)) for term in row] for row in result.tuples()]
 
 
 def to_table(result: SelectResult) -> str:
@@ -319,12 +341,12 @@ def to_table(result: SelectResult) -> str:
 
 
 def to_markdown(result: SelectResult) -> str:
-    def cell(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|")
-
+    """A Markdown table, each cell escaped (:func:`cckg.escape.markdown`: no HTML, no links)."""
+    cell = escape.markdown
+    rows = [[compact(term) for term in row] for row in result.tuples()]
     lines = ["| " + " | ".join(cell(v) for v in result.variables) + " |"]
     lines.append("|" + "|".join("---" for _ in result.variables) + "|")
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(result)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -8,12 +8,19 @@ N-Triples, JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE.  Updates are refused (
 Each query runs in a worker process that has the store open read-only.  A query still running at
 the deadline is answered with 503 and its worker is killed and replaced, so one slow query cannot
 hold the endpoint.  Like every cckg query, the default graph is the union of all graphs.
+
+How requests are taken (body and result limits, CORS, the Host check) is
+:mod:`cckg.views.protocol`; a query with ``SERVICE`` is refused (403) unless its host is allowed.
+A request the endpoint refuses gets a 4xx answer and one line in the log, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
+import traceback
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +31,13 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from cckg import jsonld
-from cckg.errors import CckgError, QuerySyntaxError
+from cckg import escape, jsonld
+from cckg.errors import CckgError, QueryError, QuerySyntaxError, ResultTooLarge
 from cckg.namespaces import PREFIXES
-from cckg.sparql import MEDIA_TYPES, QueryResult, is_update, write_results
+from cckg.sparql import MEDIA_TYPES, QueryResult, check_service, is_update, write_results
 from cckg.store import open_store
 from cckg.views import describe
+from cckg.views.protocol import Policy, QueryRefused, check_host, cors_headers, read_body
 from cckg.views.workers import QueryTimeout, WorkerPool
 
 QUERY_PATHS = ("/", "/query", "/sparql")
@@ -47,14 +55,6 @@ GRAPH_TYPES = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
-
-
-class QueryRefused(CckgError):
-    """A request the endpoint answers with a 4xx status."""
-
-    def __init__(self, status: HTTPStatus, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 # --- content negotiation and result formats -----------------------------------------------------
@@ -149,41 +149,75 @@ def query_from_request(method: str, path: str, headers: Any, body: bytes) -> str
     return queries[0]
 
 
+TEXT = "text/plain; charset=utf-8"
+ALLOW = "GET, HEAD, POST, OPTIONS"
+
+
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # a request line that is not HTTP is answered with a status
+
+    def setup(self) -> None:
+        self.timeout = self.server.policy.request_timeout  # for each read of the request
+        super().setup()
 
     def do_GET(self) -> None:
         self._answer(b"")
 
+    def do_HEAD(self) -> None:
+        self._answer(b"")
+
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self._answer(self.rfile.read(length) if length else b"")
+        try:
+            body = read_body(self.headers, self.rfile, self.server.policy.max_body)
+        except QueryRefused as error:
+            self.close_connection = True  # what is left of the body is not a request
+            self._refuse(error)
+            return
+        self._answer(body)
 
     def do_OPTIONS(self) -> None:
-        self._send(204, "text/plain", b"", {"Access-Control-Allow-Methods": "GET, POST, OPTIONS"})
+        extra = {"Allow": ALLOW, **self._cors()}
+        if "Access-Control-Allow-Origin" in extra:
+            extra["Access-Control-Allow-Methods"] = ALLOW
+            extra["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        self._send(204, TEXT, b"", extra)
 
-    def do_PUT(self) -> None:
-        self._refuse_write()
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any other method: PUT, DELETE, PATCH, ...
+            return self._refuse_method
+        raise AttributeError(name)
 
-    def do_DELETE(self) -> None:
-        self._refuse_write()
+    def _refuse_method(self) -> None:
+        self.close_connection = True
+        problem = f"{self.command} is not allowed: this endpoint is read-only"
+        self._refuse(QueryRefused(HTTPStatus.METHOD_NOT_ALLOWED, problem), {"Allow": ALLOW})
 
-    def _refuse_write(self) -> None:
-        self._send(405, "text/plain; charset=utf-8", b"this endpoint is read-only\n", {"Allow": "GET, POST"})
+    def _cors(self) -> dict[str, str]:
+        return cors_headers(self.headers.get("Origin"), self.server.policy.cors)
 
     def _answer(self, body: bytes) -> None:
+        try:
+            check_host(self.headers.get("Host"), *self.server.server_address[:2])
+        except QueryRefused as error:
+            self._refuse(error)
+            return
         if self._describes():
-            self._send(*self._description())
+            status, content_type, payload = self._description()
+            reason = payload.decode() if status >= 400 else None
+            self._send(status, content_type, payload, self._cors(), reason)
             return
         try:
             sparql = query_from_request(self.command, self.path, self.headers, body)
-        except (QueryRefused, UnicodeDecodeError) as error:
-            status = error.status if isinstance(error, QueryRefused) else HTTPStatus.BAD_REQUEST
-            self._send(int(status), "text/plain; charset=utf-8", f"{error}\n".encode())
+        except QueryRefused as error:
+            self._refuse(error)
+            return
+        except UnicodeDecodeError:
+            self._refuse(QueryRefused(HTTPStatus.BAD_REQUEST, "the query is not UTF-8 text"))
             return
         status, content_type, payload = self._run(sparql)
-        self._send(status, content_type, payload)
+        self._send(status, content_type, payload, self._cors(), payload.decode() if status >= 400 else None)
 
     def _describes(self) -> bool:
         """A GET of the endpoint with no query, or of /void: the service and dataset description."""
@@ -215,42 +249,67 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _run(self, sparql: str) -> tuple[int, str, bytes]:
         """(status, content type, body) of the answer to one query."""
-        text = "text/plain; charset=utf-8"
         try:
+            check_service(sparql, self.server.policy.allow_service)
             result = self.server.pool.run(sparql)
             return (200, *render(result, accepted(self.headers.get("Accept"))))
         except QueryTimeout as error:
-            return 503, text, f"{error}\n".encode()
+            return 503, TEXT, f"{error}\n".encode()
         except QueryRefused as error:
-            return int(error.status), text, f"{error}\n".encode()
+            return int(error.status), TEXT, f"{error}\n".encode()
+        except (ResultTooLarge, QueryError) as error:
+            return 403, TEXT, f"{error}\n".encode()
         except QuerySyntaxError as error:
             if is_update(sparql):
-                return 403, text, b"this endpoint is read-only: updates are refused\n"
-            return 400, text, f"SPARQL syntax error: {error}\n".encode()
+                return 403, TEXT, b"this endpoint is read-only: updates are refused\n"
+            return 400, TEXT, f"SPARQL syntax error: {error}\n".encode()
         except CckgError as error:  # the endpoint reports it and keeps serving
-            return 500, text, f"{' '.join(str(error).split())}\n".encode()
+            return 500, TEXT, f"{' '.join(str(error).split())}\n".encode()
 
-    def _send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
+    def _refuse(self, error: QueryRefused, extra: dict[str, str] | None = None) -> None:
+        headers = {**self._cors(), **(extra or {})}
+        self._send(int(error.status), TEXT, f"{error}\n".encode(), headers, str(error))
+
+    def _send(
+        self,
+        status: int,
+        content_type: str,
+        body: bytes,
+        extra: dict[str, str] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Send an answer and log it in one line (a refusal with its reason)."""
+        self.send_response_only(status)
+        self.send_header("Server", "cckg")
+        self.send_header("Date", self.date_time_string())
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         for name, value in (extra or {}).items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+        self.log_message('"%s" %d %s', self.requestline, status, reason or len(body))
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Not used: :meth:`_send` logs each answer, and a malformed request is logged by
+        :meth:`log_error` in one line."""
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log:
-            super().log_message(format, *args)
+            line = escape.one_line(format % args)
+            sys.stderr.write(f"{self.address_string()} - - [{self.log_date_time_string()}] {line}\n")
 
 
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], pool: WorkerPool, log: bool = True) -> None:
-        self.pool, self.log = pool, log
+    def __init__(
+        self, address: tuple[str, int], pool: WorkerPool, log: bool = True, policy: Policy | None = None
+    ) -> None:
+        self.pool, self.log, self.policy = pool, log, policy or Policy()
         self._statistics: describe.Statistics | None = None
         self._lock = threading.Lock()
         super().__init__(address, SparqlHandler)
@@ -267,18 +326,35 @@ class SparqlServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/query"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request that broke off (the client went away, ...): one line, a traceback only with
+        ``--debug``."""
+        error = sys.exc_info()[1]
+        if self.log:
+            problem = escape.one_line(f"{type(error).__name__}: {error}")
+            sys.stderr.write(f"{client_address[0]} - - request failed: {problem}\n")
+        if os.environ.get("CCKG_DEBUG"):
+            traceback.print_exc()
+
 
 @contextmanager
 def serving(
-    location: str, host: str = "127.0.0.1", port: int = 7879, timeout: float = 10.0, workers: int = 2,
+    location: str,
+    host: str = "127.0.0.1",
+    port: int = 7879,
+    timeout: float = 10.0,
+    workers: int = 2,
     log: bool = True,
+    policy: Policy | None = None,
 ) -> Iterator[SparqlServer]:
-    """A SPARQL endpoint over the store at ``location`` (not yet serving: call ``serve_forever``)."""
+    """A SPARQL endpoint over the store at ``location`` (not yet serving: call ``serve_forever``),
+    with the limits and guards of ``policy``."""
+    policy = policy or Policy()
     with open_store(location, read_only=True):
         pass  # fail early, in this process, when the store is missing
-    pool = WorkerPool(location, size=workers, timeout=timeout)
+    pool = WorkerPool(location, size=workers, timeout=timeout, max_results=policy.max_results)
     try:
-        server = SparqlServer((host, port), pool, log=log)
+        server = SparqlServer((host, port), pool, log=log, policy=policy)
     except OSError:
         pool.close()
         raise

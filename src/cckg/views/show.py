@@ -26,6 +26,7 @@ from typing import Any
 
 from rdflib.term import Literal, URIRef
 
+from cckg import escape
 from cckg.errors import ShowError
 from cckg.identity import IRI_FORBIDDEN
 from cckg.namespaces import CCKG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
@@ -596,7 +597,8 @@ def to_json(result: Card) -> dict[str, Any]:
 
 
 def render_text(result: Card) -> str:
-    """The card as plain text: a header, then each section's facts with their quotes."""
+    """The card as plain text: a header, then each section's facts with their quotes (control
+    characters of the release text escaped, so the card is safe to print on a terminal)."""
     lines = [result.name, f"  {result.kind}  {result.iri}"]
     details = [("also known as", ", ".join(result.aliases))] if result.aliases else []
     for name, value in details + result.details:
@@ -609,7 +611,7 @@ def render_text(result: Card) -> str:
             lines.append("  (none)")
         for fact in section.facts:
             lines += _fact_lines(fact)
-    return "\n".join(lines) + "\n"
+    return escape.terminal("\n".join(lines) + "\n")
 
 
 def _fact_lines(fact: Fact) -> list[str]:

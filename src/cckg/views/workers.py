@@ -7,11 +7,13 @@ of ``cckg serve`` (:mod:`cckg.views.serve`).
 
 Each worker is a fresh interpreter (not a fork of a threaded server) that talks over a socket pair:
 it opens the store, says it is ready (the clock starts then), and answers each SPARQL text with
-its result, or with the error it raised.
+its result, or with the error it raised.  A pool may limit the size of a result (``max_results``
+rows or triples): a worker stops reading a result past it and answers :class:`ResultTooLarge`.
 """
 
 from __future__ import annotations
 
+import functools
 import queue
 import socket
 import subprocess
@@ -24,9 +26,9 @@ from typing import Any
 
 import rdflib
 
-from cckg.errors import QueryError, QuerySyntaxError, StoreError
-from cckg.sparql import QueryResult
-from cckg.store import open_store
+from cckg.errors import QueryError, QuerySyntaxError, ResultTooLarge, StoreError
+from cckg.sparql import QueryResult, SelectResult
+from cckg.store import OxigraphStore, open_store
 
 #: How long a worker may take to start and open the store, in seconds.
 STARTUP_SECONDS = 120.0
@@ -41,12 +43,13 @@ class QueryTimeout(QueryError):
 
 def worker_main() -> None:
     """The worker process (``python -c 'from cckg.views.workers import worker_main; worker_main()'
-    STORE FD``)."""
+    STORE FD [MAX_RESULTS]``)."""
     location, fd = sys.argv[1], int(sys.argv[2])
-    _serve_queries(location, Connection(fd))
+    max_results = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    _serve_queries(location, Connection(fd), max_results)
 
 
-def _serve_queries(location: str, conn: Connection) -> None:
+def _serve_queries(location: str, conn: Connection, max_results: int | None = None) -> None:
     """Run the queries that come over ``conn`` on the store until the connection closes."""
     try:
         store = open_store(location, read_only=True)
@@ -59,14 +62,19 @@ def _serve_queries(location: str, conn: Connection) -> None:
             sparql = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store.query, sparql))
+        query = store.query
+        if isinstance(store, OxigraphStore) and max_results is not None:
+            query = functools.partial(store.query, max_results=max_results)  # stops at the limit
+        conn.send(_answer(query, sparql, max_results))
 
 
-def _answer(query: Any, sparql: str) -> tuple[str, Any]:
+def _answer(query: Any, sparql: str, max_results: int | None = None) -> tuple[str, Any]:
     try:
-        result = query(sparql)
+        result = _within(query(sparql), max_results)
     except QuerySyntaxError as error:
         return "syntax", str(error)
+    except ResultTooLarge:
+        return "too large", max_results
     except Exception as error:  # reported by the parent as one line; the worker keeps serving
         return "error", " ".join(f"{type(error).__name__}: {error}".split())
     if isinstance(result, rdflib.Graph):
@@ -74,10 +82,24 @@ def _answer(query: Any, sparql: str) -> tuple[str, Any]:
     return "ok", result
 
 
+def _within(result: QueryResult, max_results: int | None) -> QueryResult:
+    """``result``; :class:`ResultTooLarge` when it has more than ``max_results`` rows or triples."""
+    if max_results is None:
+        return result
+    size = len(result.rows) if isinstance(result, SelectResult) else 0
+    if isinstance(result, rdflib.Graph):
+        size = len(result)
+    if size > max_results:
+        raise ResultTooLarge(max_results)
+    return result
+
+
 def _result(message: tuple[str, Any]) -> QueryResult:
     status, payload = message
     if status == "syntax":
         raise QuerySyntaxError(payload)
+    if status == "too large":
+        raise ResultTooLarge(payload)
     if status == "error":
         raise StoreError(payload)
     if status == "graph":
@@ -98,12 +120,15 @@ class Worker:
 
 class WorkerPool:
     """``size`` workers on the store at ``location``; a query past ``timeout`` seconds (waiting for a
-    free worker included) raises :class:`QueryTimeout`, and its worker is killed and replaced."""
+    free worker included) raises :class:`QueryTimeout`, and its worker is killed and replaced; a
+    result of more than ``max_results`` rows or triples raises :class:`ResultTooLarge`."""
 
-    def __init__(self, location: str, size: int = 2, timeout: float = 10.0) -> None:
+    def __init__(
+        self, location: str, size: int = 2, timeout: float = 10.0, max_results: int | None = None
+    ) -> None:
         if timeout <= 0:
             raise QueryError(f"timeout must be a positive number of seconds, not {timeout:g}")
-        self.location, self.timeout = location, timeout
+        self.location, self.timeout, self.max_results = location, timeout, max_results
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
@@ -124,9 +149,9 @@ class WorkerPool:
     def _start(self) -> Worker:
         parent, child = socket.socketpair()
         code = "from cckg.views.workers import worker_main; worker_main()"
-        process = subprocess.Popen(
-            [sys.executable, "-c", code, self.location, str(child.fileno())], pass_fds=(child.fileno(),)
-        )
+        limit = [] if self.max_results is None else [str(self.max_results)]
+        command = [sys.executable, "-c", code, self.location, str(child.fileno()), *limit]
+        process = subprocess.Popen(command, pass_fds=(child.fileno(),))
         child.close()
         worker = Worker(process, Connection(parent.detach()))
         with self._lock:
