@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import weakref
 from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,7 @@ from rdflib.term import Node, URIRef
 
 from cckg import resources
 from cckg.store import OxigraphStore, Store
+from cckg.validation.batch import BatchEngine
 from cckg.validation.context import (
     CONTEXT_PREDICATES,
     SERIES_PREDICATES,
@@ -49,7 +51,9 @@ from cckg.validation.context import (
     mentioned_iris,
     release_iris,
     store_context,
+    store_contexts,
 )
+from cckg.validation.core import Unsupported
 from cckg.validation.engines import (
     ENGINES,
     PreparedQueryGraph,
@@ -74,6 +78,7 @@ from cckg.validation.report import (
     LABELS,
     SEVERITIES,
     Evidence,
+    LazyReport,
     ValidationReport,
     ValidationResult,
     _report,
@@ -121,8 +126,10 @@ __all__ = [
     "run_pyshacl",
     "run_turbo",
     "store_context",
+    "store_contexts",
     "summary",
     "turbo_available",
+    "validate_batch",
     "validate_files",
     "validate_graph",
     "validate_store",
@@ -166,9 +173,76 @@ def validate_graph(
     """
     shapes = shapes if shapes is not None else default_shapes()
     ontology = ontology if ontology is not None else default_ontology()
-    report_graph = _run(resolve_engine(engine), data, shapes, ontology)
+    chosen = resolve_engine(engine)
+    if chosen == "indexed" and (batch := batch_engine(shapes, ontology)) is not None:
+        [graph] = batch.graphs([data])
+        [outcome] = batch.run([graph], [set(focus) if focus is not None else None])
+        if outcome is not None:
+            return _report(batch.report_graph(outcome), shapes, lambda nodes: graph, focus)
+    if chosen == "indexed":
+        chosen = "pyshacl"
+    report_graph = _run(chosen, data, shapes, ontology)
     lookup = ReadOnlyGraphAggregate([data, ontology])
     return _report(report_graph, shapes, lambda nodes: lookup, focus)
+
+
+def validate_batch(
+    datas: Sequence[rdflib.Graph],
+    store: Store,
+    shapes: rdflib.Graph | None = None,
+    ontology: rdflib.Graph | None = None,
+    *,
+    skip: Sequence[URIRef] = (),
+    engine: str = "auto",
+) -> list[ValidationReport]:
+    """Validate new graphs (release graphs, before they are stored) against ``store``: one report
+    per graph, each exactly :func:`validate_with_store` of that graph alone.
+
+    Every graph is validated with the store as it is, leaving out ``skip`` and the graphs of all
+    the releases in ``datas`` (the batch replaces them): no graph of the batch sees another.  The
+    store's context is read once for the batch (:func:`store_contexts`), and with the ``indexed``
+    engine the shapes run once for the batch (:mod:`cckg.validation.batch`).
+    """
+    shapes = shapes if shapes is not None else default_shapes()
+    ontology = ontology if ontology is not None else default_ontology()
+    releases = set().union(*(release_iris(data) for data in datas)) if datas else set()
+    skip = [*skip, *sorted(releases - set(skip))]
+    chosen = resolve_engine(engine)
+    batch = batch_engine(shapes, ontology) if chosen == "indexed" else None
+    if batch is None:
+        fallback = "pyshacl" if chosen == "indexed" else chosen
+        return [
+            validate_with_store(data, store, shapes, ontology, skip=skip, engine=fallback) for data in datas
+        ]
+    triples = [list(data) for data in datas]
+    contexts = store_contexts(store, triples, skip)
+    graphs = batch.graphs([[*own, *context] for own, context in zip(triples, contexts, strict=True)])
+    focus = [{s for s, _, _ in own} for own in triples]
+    reports = []
+    for data, graph, wanted, outcome in zip(datas, graphs, focus, batch.run(graphs, focus), strict=True):
+        if outcome is None:  # a graph the batch cannot validate exactly: pySHACL validates it
+            reports.append(validate_with_store(data, store, shapes, ontology, skip=skip, engine="pyshacl"))
+        elif not outcome.results:  # what _report gives for a report without results about ``wanted``
+            reports.append(LazyReport(True, [], batch.empty_report_graph))
+        else:
+            reports.append(_report(batch.report_graph(outcome), shapes, lambda nodes, g=graph: g, wanted))
+    return reports
+
+
+_ByOntology = weakref.WeakKeyDictionary[rdflib.Graph, BatchEngine | None]
+_BATCH_ENGINES: weakref.WeakKeyDictionary[rdflib.Graph, _ByOntology] = weakref.WeakKeyDictionary()
+
+
+def batch_engine(shapes: rdflib.Graph, ontology: rdflib.Graph) -> BatchEngine | None:
+    """The ``indexed`` engine for ``shapes`` and ``ontology`` (compiled once per pair of graphs;
+    do not modify them afterwards), or None when the shapes need pySHACL."""
+    by_ontology = _BATCH_ENGINES.setdefault(shapes, weakref.WeakKeyDictionary())
+    if ontology not in by_ontology:
+        try:
+            by_ontology[ontology] = BatchEngine(shapes, ontology)
+        except Unsupported:
+            by_ontology[ontology] = None
+    return by_ontology[ontology]
 
 
 def validate_with_store(

@@ -18,8 +18,10 @@ from rdflib.term import Literal
 
 from cckg.validation import bulk_sparql
 
-#: ``auto`` picks pyshacl-turbo for the whole store when it is installed, else pySHACL.
-ENGINES = ("auto", "pyshacl", "pyshacl-turbo")
+#: ``auto`` picks ``indexed`` (pySHACL's constraint components over an indexed graph, SPARQL
+#: constraints in Oxigraph; :mod:`cckg.validation.batch`) for new data, and pyshacl-turbo for the
+#: whole store when it is installed; shapes ``indexed`` cannot run are validated with pySHACL.
+ENGINES = ("auto", "pyshacl", "pyshacl-turbo", "indexed")
 
 
 class ShapesError(Exception):
@@ -85,7 +87,9 @@ def resolve_engine(engine: str, whole_store: bool = False) -> str:
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (one of {', '.join(ENGINES)})")
     if engine == "auto":
-        return "pyshacl-turbo" if whole_store and turbo_available() else "pyshacl"
+        if whole_store:
+            return "pyshacl-turbo" if turbo_available() else "pyshacl"
+        return "indexed"
     if engine == "pyshacl-turbo" and not turbo_available():
         raise ShapesError("the pyshacl-turbo engine is not installed (pip install pyshacl-turbo)")
     return engine
