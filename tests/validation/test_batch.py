@@ -390,3 +390,31 @@ def test_fixture_graphs_validated_in_a_batch(kg: OxigraphStore) -> None:
     graphs = list(fixture_graphs().values())
     reports = compare_batch(graphs, kg)
     assert all(r.ok(allow_warnings=True) for r in reports)
+
+
+# --- the whole store -------------------------------------------------------------------------------
+
+
+def test_the_whole_store_gives_pyshacls_report(mapped: list[str], store: OxigraphStore) -> None:
+    indexed = v.validate_store(store, VOCABULARY, engine="indexed")
+    reference = v.validate_store(store, VOCABULARY, engine="pyshacl")
+    assert same_report(indexed, reference), difference(indexed, reference)
+    assert v.render_text(indexed) == v.render_text(reference)
+
+
+def test_the_whole_store_with_broken_releases(mapped: list[str]) -> None:
+    """A broken release, and one agency given two English names by two releases."""
+    with OxigraphStore() as kg:
+        kg.replace_graph(VOCABULARY, v.default_ontology())
+        graphs = [copy(mapped, k) for k in range(8)]
+        break_release(graphs[1])
+        agency = URIRef(f"{ID}agency/hk-ced")
+        graphs[2].add((agency, rdflib.SKOS.prefLabel, Literal("Another name", lang="en")))
+        graphs[3].add((agency, rdflib.SKOS.prefLabel, Literal("Yet another", lang="en")))
+        for graph in graphs:
+            kg.replace_graph(release_of(graph), graph)
+        indexed = v.validate_store(kg, VOCABULARY, engine="indexed")
+        reference = v.validate_store(kg, VOCABULARY, engine="pyshacl")
+    assert same_report(indexed, reference), difference(indexed, reference)
+    unique = rdflib.SH.UniqueLangConstraintComponent
+    assert any(r.focus == agency and r.component == unique for r in indexed.results)

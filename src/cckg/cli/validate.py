@@ -40,10 +40,10 @@ from cckg.cli.options import emit, output_option
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "pyshacl", "pyshacl-turbo"]),
+    type=click.Choice(["auto", "pyshacl", "pyshacl-turbo", "indexed"]),
     default="auto",
     show_default=True,
-    help="SHACL engine; auto: pyshacl-turbo for the whole store when installed, else pyshacl.",
+    help="SHACL engine; auto: indexed (pySHACL's results, faster), pyshacl the reference.",
 )
 @output_option
 @click.pass_context

@@ -41,7 +41,7 @@ from rdflib.term import Node, URIRef
 
 from cckg import resources
 from cckg.store import OxigraphStore, Store
-from cckg.validation.batch import BatchEngine
+from cckg.validation.batch import BatchEngine, union_index
 from cckg.validation.context import (
     CONTEXT_PREDICATES,
     SERIES_PREDICATES,
@@ -281,19 +281,39 @@ def validate_store(
 
         vocabulary_graph = VOCABULARY_GRAPH
     chosen = resolve_engine(engine, whole_store=True)
+    if chosen == "indexed" and isinstance(store, OxigraphStore):
+        report = _validate_oxigraph_indexed(store, [vocabulary_graph], shapes)
+        if report is not None:
+            return report
+        chosen = "pyshacl"
     if chosen == "pyshacl-turbo" and isinstance(store, OxigraphStore):
         return _validate_oxigraph_with_turbo(store, [vocabulary_graph], shapes)
     return validate_graph(load_store(store, skip=[vocabulary_graph]), shapes, engine=chosen)
 
 
-def _validate_oxigraph_with_turbo(
+def _validate_oxigraph_indexed(
     store: OxigraphStore, skip: Sequence[URIRef], shapes: rdflib.Graph | None
-) -> ValidationReport:
-    """The whole store with the pyshacl-turbo engine: Oxigraph exports the release graphs as
-    N-Triples into an in-memory dataset with the ontology (no rdflib graph of the store is built);
-    labels and evidence for the report are then looked up in the store."""
+) -> ValidationReport | None:
+    """The whole store with the indexed engine: the union of the graphs read once from
+    Oxigraph's indexes into the engine's index (the core constraints), and exported as N-Triples
+    into an in-memory dataset with the ontology (the SPARQL constraints, once each); None when
+    the engine cannot take it."""
     shapes = shapes if shapes is not None else default_shapes()
     ontology = default_ontology()
+    batch = batch_engine(shapes, ontology)
+    if batch is None:
+        return None
+    graph = batch.graph_of(union_index(store.oxigraph, skip))
+    dataset = _exported(store, skip, ontology) if batch.constraints else ox.Store()
+    outcome = batch.run_whole(graph, dataset)
+    if outcome is None:
+        return None
+    return _report(batch.report_graph(outcome), shapes, lambda nodes: graph)
+
+
+def _exported(store: OxigraphStore, skip: Sequence[URIRef], ontology: rdflib.Graph) -> ox.Store:
+    """An in-memory dataset whose default graph holds the union of the store's graphs (but
+    ``skip``) and ``ontology``, copied by Oxigraph (no rdflib graph is built)."""
     handle, name = tempfile.mkstemp(suffix=".nt", prefix="cckg-validate-")
     os.close(handle)
     path = Path(name)
@@ -306,6 +326,18 @@ def _validate_oxigraph_with_turbo(
         dataset.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     finally:
         path.unlink(missing_ok=True)
+    return dataset
+
+
+def _validate_oxigraph_with_turbo(
+    store: OxigraphStore, skip: Sequence[URIRef], shapes: rdflib.Graph | None
+) -> ValidationReport:
+    """The whole store with the pyshacl-turbo engine: Oxigraph exports the release graphs as
+    N-Triples into an in-memory dataset with the ontology (no rdflib graph of the store is built);
+    labels and evidence for the report are then looked up in the store."""
+    shapes = shapes if shapes is not None else default_shapes()
+    ontology = default_ontology()
+    dataset = _exported(store, skip, ontology)
     report_graph = _run("pyshacl-turbo", dataset, shapes, ontology)
     return _report(report_graph, shapes, lambda nodes: _report_lookup(store, nodes, ontology))
 

@@ -145,7 +145,10 @@ class BatchEngine:
 
     def graphs(self, datas: Sequence[Iterable[tuple[Node, Node, Node]]]) -> list[IndexedGraph]:
         """Each data graph indexed, with the ontology as its second layer."""
-        return [IndexedGraph([Index(data, self._intern), self.ontology], self._closures) for data in datas]
+        return [self.graph_of(Index(data, self._intern)) for data in datas]
+
+    def graph_of(self, index: Index) -> IndexedGraph:
+        return IndexedGraph([index, self.ontology], self._closures)
 
     def run(self, graphs: Sequence[IndexedGraph], focus: Sequence[set[Node] | None]) -> list[Outcome | None]:
         """pySHACL's verdict and results for each graph of :meth:`graphs`, keeping the results
@@ -159,6 +162,37 @@ class BatchEngine:
         if self.constraints:
             self._run_sparql(graphs, focus, outcomes)
         return outcomes
+
+    def run_whole(self, graph: IndexedGraph, dataset: ox.Store) -> Outcome | None:
+        """pySHACL's verdict and results for one whole graph (a store's union, every focus node
+        wanted), whose triples and the ontology's are also in ``dataset``'s default graph, where
+        the SPARQL constraints run; None where pySHACL must run."""
+        if graph.has_predicate_in_data(RDFS.subClassOf):
+            return None  # the class targets were written for the ontology's classes
+        conforms, results = self.core.evaluate(graph, None)
+        outcome = Outcome(conforms, results)
+        known: set[Node] | None = None
+        for planned in self.constraints:
+            solutions = dataset.query(planned.constraint.query)
+            assert isinstance(solutions, ox.QuerySolutions)
+            names = [v.value for v in solutions.variables]
+            rows: dict[Node, list[dict[str, Node]]] = {}
+            for solution in solutions:
+                row = {n: from_ox(t) for n, t in zip(names, solution, strict=True) if t is not None}
+                if "this" not in row:
+                    continue
+                if known is None:
+                    known = _literals(graph)
+                if any(isinstance(t, Literal) and t not in known for t in row.values()):
+                    return None
+                this = row["this"] if planned.constraint.projects_this else row.pop("this")
+                rows.setdefault(this, []).append(row)
+            for this, found in rows.items():
+                reports = _sparql_results(planned.component, planned.helper, graph, this, found)
+                if reports:
+                    outcome.conforms = False
+                    outcome.results.extend(reports)
+        return outcome
 
     def report_graph(self, outcome: Outcome) -> rdflib.Graph:
         """The W3C validation report of ``outcome``, as pySHACL builds it."""
@@ -448,6 +482,28 @@ _IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*$')
 _BLANK = re.compile(r"^[A-Za-z0-9_]+$")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def union_index(store: ox.Store, skip: Iterable[URIRef]) -> Index:
+    """The union of the named graphs of ``store`` (but ``skip``), as rdflib terms, each term
+    converted once (so equal terms are one object)."""
+    skipped = {ox.NamedNode(str(g)) for g in skip}
+    terms: dict[Any, Node] = {}
+
+    def term(value: Any) -> Node:
+        found = terms.get(value)
+        if found is None:
+            found = terms[value] = from_ox(value)
+        return found
+
+    def triples() -> Iterable[tuple[Node, Node, Node]]:
+        for quad in store.quads_for_pattern(None, None, None, None):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph) or graph in skipped:
+                continue
+            yield term(quad.subject), term(quad.predicate), term(quad.object)
+
+    return Index(triples())
 
 
 def _literals(graph: IndexedGraph) -> set[Node]:
