@@ -68,7 +68,7 @@ class BatchEngine:
         self._closures: dict[Any, frozenset[Node]] = {}
         self._canonical: dict[Literal, bool] = {}
         self._empty_report: rdflib.Graph | None = None
-        self._nt_cache: dict[URIRef, str | None] = {}
+        self._nt_cache: dict[str, str | None] = {}
         self.constraints = self._sparql_constraints(shapes)
         ontology_predicates = frozenset(self.ontology.predicates)
         for planned in self.constraints:
@@ -386,12 +386,12 @@ class BatchEngine:
     def _nt(self, term: Node) -> str | None:
         """``term`` in N-Triples, or None when N-Triples (as Oxigraph reads it) cannot hold it."""
         if isinstance(term, URIRef):
-            found = self._nt_cache.get(term, _MISSING)
+            text = str(term)  # the cache is by text: comparing plain strings is done in C
+            found = self._nt_cache.get(text, _MISSING)
             if found is _MISSING:
                 if len(self._nt_cache) > 500_000:
                     self._nt_cache.clear()
-                text = str(term)
-                found = self._nt_cache[term] = f"<{text}>" if _IRI.match(text) else None
+                found = self._nt_cache[text] = f"<{text}>" if _IRI.match(text) else None
             return found  # type: ignore[return-value]
         if isinstance(term, Literal):
             lexical = '"' + str(term).translate(_ESCAPES) + '"'

@@ -904,18 +904,22 @@ def _logical_holds(kind: str, conforms: list[bool]) -> bool:
     return not conforms[0]  # sh:not: a value that conforms to the shape is a result
 
 
-def _focus_nodes(
-    graph: IndexedGraph, targets: tuple[list[Node], list[Node], list[Node], list[Node]]
-) -> set[Node]:
+Targets = tuple[Sequence[Node], Sequence[Node], Sequence[Node], Sequence[Node]]
+
+
+def _focus_nodes(graph: IndexedGraph, targets: Targets) -> set[Node]:
     """pySHACL's ``Shape.focus_nodes``: target nodes (present or not), instances of the target
     classes and their subclasses, subjects and objects of the target predicates."""
     nodes, classes, subjects_of, objects_of = targets
     found: set[Node] = set(nodes)
-    for cls in classes:
-        found |= graph.subjects_of(_RDF_TYPE, cls)
-        for subclass in graph.transitive_subjects(_SUBCLASS_OF, cls):
-            if subclass != cls:
-                found |= graph.subjects_of(_RDF_TYPE, subclass)
+    if classes:
+        instances = [layer.by_object(_RDF_TYPE) for layer in graph.layers]
+        for cls in classes:
+            for subclass in graph._closure(cls, _SUBCLASS_OF, forward=False):  # with its subclasses
+                for by_class in instances:
+                    members = by_class.get(subclass)
+                    if members:
+                        found |= members
     for predicate in subjects_of:
         for layer in graph.layers:
             for subjects in layer.by_object(predicate).values():
