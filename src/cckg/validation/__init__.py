@@ -11,18 +11,43 @@ Severities: a Violation or a Warning makes :meth:`ValidationReport.ok` false (wi
 
 Engines (see :data:`ENGINES`):
 
-- ``pyshacl``, the reference, for single releases and files.  pySHACL runs a SPARQL-based
-  constraint once per focus node and rdflib parses the query text each time, which dominates its
-  run time; :class:`PreparedQueryGraph` parses each text once (results are unchanged).
-- ``pyshacl-turbo``, for the whole store: the Rust engine pyshacl-turbo checks the core
-  constraints, and each SPARQL-based constraint runs once over the whole store in Oxigraph
-  (:mod:`cckg.validation.bulk_sparql`).  tests/test_shapes.py and tests/validation/test_validate.py
-  check that it gives exactly pySHACL's results.  It is optional: without it the store is
-  validated with pySHACL.
+- ``indexed`` (what ``auto`` means): pySHACL's results, computed faster.  The core constraints
+  run as pySHACL's own constraint components (:mod:`cckg.validation.core`): the shapes are read
+  once by pySHACL's ``ShapesGraph``, each component is instantiated once, and its ``evaluate``
+  runs once per shape over all its focus nodes, on an index of the data with the ontology as a
+  shared second layer (no copy); shape-expecting components (``sh:property``, ``sh:or``,
+  ``sh:and``, ``sh:xone``, ``sh:not``, qualified value shapes) are followed with pySHACL's
+  semantics, and pass checks transcribed from pySHACL's rules skip a component's ``evaluate``
+  where every value passes.  Each SPARQL-based constraint runs once per batch in Oxigraph
+  (:mod:`cckg.validation.batch`), every graph of the batch in a named graph of its own holding
+  the triples the queries can match, with the ontology's where a query reads it.  Results are
+  built by the components' ``make_v_result`` and the report by pySHACL's
+  ``create_validation_report``.  Shapes beyond that (``sh:node``, custom components, SHACL-AF
+  rules, functions and targets) and data it cannot pass to Oxigraph unchanged (a literal that
+  Oxigraph would write in another lexical form, a term N-Triples cannot hold) go to pySHACL.
+- ``pyshacl``, the reference; each SPARQL query of the shapes is parsed once per process
+  (:class:`PreparedQueryGraph`, results unchanged).
+- ``pyshacl-turbo``: the Rust engine pyshacl-turbo for the core constraints, and each SPARQL
+  constraint once over the whole data in Oxigraph (:mod:`cckg.validation.bulk_sparql`).
 
-New data can be validated against what the store already knows (:func:`validate_with_store`):
-only the store's facts about the IRIs the new data mentions are loaded (:func:`store_context`),
-never the whole store, so the cost follows the size of the new data, not of the store.
+How equality with pySHACL is guaranteed and tested.  Nothing of pySHACL's decisions is
+rewritten except what is named above, each piece mirroring pySHACL 0.40's code: target and
+value node selection, the shape-expecting components, the pass checks, and the SPARQL
+constraints' results from their solutions (``SPARQLBasedConstraint``).  Running a SPARQL
+constraint once for all focus nodes instead of once per pre-bound ``$this`` is sound for the
+queries :func:`bulk_sparql.plan` accepts (one SELECT, no sub-query, aggregate, VALUES, GRAPH or
+solution modifier), and a query can only match triples whose predicate it names, which is what
+the batch datasets hold.  tests/validation/test_batch.py compares whole reports (results with
+labels and evidence, verdict, isomorphic W3C report graphs) with pySHACL's on every example of
+tests/shapes/, the fixtures, the seed and development releases as mapped, a store of releases,
+seven kinds of mutated releases and batches with broken releases; tests/test_shapes.py and
+tests/validation/test_validate.py check the other engines the same way.
+
+Batches.  :func:`validate_batch` validates many new graphs (release graphs before they are
+stored) against the store at once; each gets the report :func:`validate_with_store` gives for
+it alone, with the store as it was before the batch (the graphs of the batch do not see each
+other).  The store's context is read once for the batch (:func:`store_contexts`), from
+Oxigraph's indexes, each lookup starting from an IRI the new data mentions.
 """
 
 from __future__ import annotations
@@ -206,7 +231,7 @@ def validate_batch(
     shapes = shapes if shapes is not None else default_shapes()
     ontology = ontology if ontology is not None else default_ontology()
     releases = set().union(*(release_iris(data) for data in datas)) if datas else set()
-    skip = [*skip, *sorted(releases - set(skip))]
+    skip = [*skip, *sorted(releases - set(skip), key=str)]
     chosen = resolve_engine(engine)
     batch = batch_engine(shapes, ontology) if chosen == "indexed" else None
     if batch is None:

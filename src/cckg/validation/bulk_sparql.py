@@ -31,7 +31,8 @@ _PREBOUND = re.compile(r"\$(?!this\b)\w+")
 _THIS = re.compile(r"\$this\b")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SUBQUERY_OR_GROUP = re.compile(
-    r"\bSELECT\b.*\bSELECT\b|\bGROUP\s+BY\b|\bVALUES\b|\bGRAPH\b|\bSERVICE\b|\bFROM\b",
+    r"\bSELECT\b.*\bSELECT\b|\bGROUP\s+BY\b|\bVALUES\b|\bGRAPH\b|\bSERVICE\b|\bFROM\b|\bHAVING\b"
+    r"|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(",
     re.IGNORECASE | re.DOTALL,
 )
 _HEAD = re.compile(r"^\s*SELECT\s+((?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)

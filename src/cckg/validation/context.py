@@ -111,7 +111,8 @@ def store_contexts(
                     refers.add(o)
         mentioned.append(nodes)
         series.append(refers)
-    all_mentioned, all_series = sorted(set().union(*mentioned)), sorted(set().union(*series))
+    all_mentioned = sorted(set().union(*mentioned), key=str)
+    all_series = sorted(set().union(*series), key=str)
     if isinstance(store, OxigraphStore):
         described, events = _read_indexes(store.oxigraph, all_mentioned, all_series, skip)
     else:
