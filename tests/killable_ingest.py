@@ -2,7 +2,8 @@
 
 ``python tests/killable_ingest.py STORE FOLDER SIZE``: ingests every ``*.txt`` of FOLDER; the graph
 of a release is SIZE triples that all carry the file's text, so a graph read back after a kill
-shows whether it was written whole.  Prints ``ingesting NAME`` before each release.
+shows whether it was written whole.  Prints ``ingesting NAME`` before each release; releases are
+validated one at a time, so each is stored before the next is read.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def announce(paths: list[Path]) -> Iterable[Path]:
 def main() -> None:
     store_path, folder, size = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     with OxigraphStore(store_path) as store:
-        pipeline.ingest(store, [folder], stages=stages(size), progress=announce, force=True)
+        pipeline.ingest(store, [folder], stages=stages(size), progress=announce, force=True, batch_size=1)
     print("done", flush=True)
 
 

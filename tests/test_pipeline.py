@@ -155,4 +155,4 @@ def test_a_new_software_version_extracts_stored_releases_again(
         pipeline.ingest(store, [release_dir], stages=fake_stages())
         monkeypatch.setattr(pipeline, "__version__", __version__ + ".post1")
         report = pipeline.ingest(store, [release_dir], stages=fake_stages())
-        assert report.ingested == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"] and report.skipped == []
+        assert report.ingested == ["000_d93ee451fa80120b", "001_c98b5c3fca22d16e"] and report.unchanged == []

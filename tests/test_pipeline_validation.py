@@ -80,9 +80,26 @@ def test_warnings_do_not_block(release_dir: Path) -> None:
 
 
 def test_a_release_may_refer_to_agencies_already_stored(release_dir: Path) -> None:
+    stages = replace(STAGES, facts_to_graph=without_ced)
     with OxigraphStore() as store:
-        report = pipeline.ingest(store, [release_dir], stages=replace(STAGES, facts_to_graph=without_ced))
-    assert report.ok and report.checks == [] and len(report.ingested) == 2
+        first = pipeline.ingest(store, [release_dir / "000_d93ee451fa80120b.txt"], stages=stages)
+        report = pipeline.ingest(store, [release_dir], stages=stages)
+    assert first.ok and first.ingested == ["000_d93ee451fa80120b"]
+    assert report.ok and report.checks == [] and report.ingested == ["001_c98b5c3fca22d16e"]
+
+
+def test_the_releases_of_one_batch_are_validated_against_the_store_before_it(release_dir: Path) -> None:
+    """001 refers to C&ED, which only 000 describes: validated in one batch, 001 does not see 000
+    (so C&ED is no agency to it); in batches of one, 000 is stored first."""
+    stages = replace(STAGES, facts_to_graph=without_ced)
+    with OxigraphStore() as store:
+        together = pipeline.ingest(store, [release_dir], stages=stages)
+    [check] = together.rejected
+    assert check.release_id == "001_c98b5c3fca22d16e"
+    assert {r.focus for r in check.report.results if r.component == rdflib.SH.ClassConstraintComponent}
+    with OxigraphStore() as store:
+        one_by_one = pipeline.ingest(store, [release_dir], stages=stages, batch_size=1)
+    assert one_by_one.ok and one_by_one.checks == [] and len(one_by_one.ingested) == 2
 
 
 def test_without_validation(release_dir: Path) -> None:

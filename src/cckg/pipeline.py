@@ -10,11 +10,14 @@ work per release reads only that release's graph, so ingesting N releases costs 
 size of the store.  A process killed mid-ingest leaves the release in flight as it was: each
 release graph is replaced by one SPARQL update, which the store applies as one transaction.
 
-Each release graph is validated before it is stored (:func:`cckg.validation.validate_with_store`:
-the shapes, the ontology, and what the store already knows about the IRIs the graph mentions, so
-the cost does not grow with the store).  A Violation blocks the release: it is not stored, and its
-report is kept in :attr:`IngestReport.checks` while the others go on (``store_invalid`` stores it
-anyway).  Warnings do not block: the release is stored and its report kept.  Info results are notes.
+Each release graph is validated before it is stored, in batches of :data:`VALIDATION_BATCH`
+(:func:`cckg.validation.validate_batch`: each graph with the shapes, the ontology, and what the
+store already knows about the IRIs it mentions, exactly as :func:`cckg.validation.validate_with_store`
+validates it alone, so the cost does not grow with the store; the releases of one batch are
+validated against the store as it was before the batch, not against each other).  A Violation
+blocks the release: it is not stored, and its report is kept in :attr:`IngestReport.checks` while
+the others go on (``store_invalid`` stores it anyway).  Warnings do not block: the release is
+stored and its report kept.  Info results are notes.
 
 The batch report (:class:`IngestReport`) counts what became of every input: ingested, unchanged,
 duplicate, failed and skipped (a folder that could not be searched), and keeps one
@@ -31,7 +34,7 @@ import ctypes.util
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -339,6 +342,10 @@ def load_vocabulary(store: Store, graph_iri: URIRef, vocabulary: rdflib.Graph) -
     return True
 
 
+#: Release graphs validated together before they are stored.
+VALIDATION_BATCH = 200
+
+
 def ingest(
     store: Store,
     paths: Iterable[Path],
@@ -350,31 +357,84 @@ def ingest(
     validate: bool = True,
     store_invalid: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
+    validation_engine: str = "auto",
+    batch_size: int | None = None,
 ) -> IngestReport:
     """Ingest the releases found under ``paths`` (files and folders) into ``store``.
 
     ``force`` re-extracts releases stored unchanged; ``progress`` wraps the file list (a progress bar);
     ``curation`` is applied to every release graph (:func:`cckg.ingest.curate.load`; default: none).
-    Each release graph is validated before it is stored (``validate``); one with Violations is
-    not stored unless ``store_invalid``.  ``on_problem`` is called with each :class:`Problem` as
+    Each release graph is validated before it is stored (``validate``, with ``validation_engine``,
+    see :data:`cckg.validation.ENGINES`), ``batch_size`` graphs at a time (default
+    :data:`VALIDATION_BATCH`; 1 stores each release before the next is read); one with Violations
+    is not stored unless ``store_invalid``.  ``on_problem`` is called with each :class:`Problem` as
     it happens.
     """
+    batch_size = batch_size or VALIDATION_BATCH
     stages = stages or default_stages()
     curation = curation or Curation()
     report = IngestReport(on_problem=on_problem)
     report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology())
     files = report.found(stages.find_releases(paths))
     seen: dict[URIRef, tuple[str, Path]] = {}
-    check = _checker(store, stages.vocabulary_graph, report, store_invalid) if validate else None
+    vocabulary = stages.vocabulary_graph
+    check = _checker(store, vocabulary, report, store_invalid, validation_engine) if validate else None
+    expected = (stages.release_error, CckgError)
+    pending: list[Pending] = []
     for path in progress(files) if progress else files:
         try:
-            _ingest_one(store, path, stages, report, seen, force, curation, check)
+            item = _prepare_one(store, path, stages, report, seen, force, curation)
         except Exception as error:  # one broken release never stops the others
-            report.failed(path, error, (stages.release_error, CckgError))
+            report.failed(path, error, expected)
+            continue
+        if item is not None:
+            pending.append(item)
+        if len(pending) >= batch_size:
+            _store_batch(store, pending, report, check, expected)
+            pending = []
+    _store_batch(store, pending, report, check, expected)
     return report
 
 
-def _ingest_one(
+@dataclass(frozen=True)
+class Pending:
+    """A release graph ready to be validated and stored."""
+
+    path: Path
+    release: Any  # the release as read (its id, and its language for the report)
+    graph_iri: URIRef
+    graph: rdflib.Graph
+
+
+def _store_batch(
+    store: Store,
+    batch: list[Pending],
+    report: IngestReport,
+    check: Checker | None,
+    expected: tuple[type[Exception], ...],
+) -> None:
+    """Validate ``batch`` (one validation run) and store the releases it lets through."""
+    if not batch:
+        return
+    try:
+        decisions = check(batch) if check is not None else [True] * len(batch)
+    except Exception as error:  # the shapes cannot be used, the store cannot be read
+        for item in batch:
+            report.failed(item.path, error, expected)
+        return
+    for item, keep in zip(batch, decisions, strict=True):
+        if not keep:
+            continue
+        try:
+            report.triples += store.replace_graph(item.graph_iri, item.graph)
+        except Exception as error:  # one broken release never stops the others
+            report.failed(item.path, error, expected)
+            continue
+        report.ingested.append(item.release.id)
+        report.not_read(item.path, item.release)
+
+
+def _prepare_one(
     store: Store,
     path: Path,
     stages: Stages,
@@ -382,8 +442,8 @@ def _ingest_one(
     seen: dict[URIRef, tuple[str, Path]],
     force: bool,
     curation: Curation,
-    check: Checker | None = None,
-) -> None:
+) -> Pending | None:
+    """Read, extract, map and curate one release; None when it is stored unchanged."""
     release = stages.read_release(path)
     graph_iri = stages.release_iri(release.id)
     _claim(seen, graph_iri, release.id, path)
@@ -397,18 +457,14 @@ def _ingest_one(
     unchanged = (stored.content_hash, stored.software_version, stored.curation_digest)
     if not force and unchanged == (release.content_hash, __version__, digest):
         report.unchanged.append(release.id)
-        return
+        return None
     graph = stages.facts_to_graph(stages.extract(release))
     if entries := curation.for_release(release.id):
         text = getattr(release, "text", None)
         graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest, to_graph=map_facts)
     if blank := next(_blank_nodes(graph), None):
         raise ValueError(f"the RDF mapping made a blank node ({blank.n3()}); every node needs an IRI")
-    if check is not None and not check(path, release.id, graph_iri, graph):
-        return
-    report.triples += store.replace_graph(graph_iri, graph)
-    report.ingested.append(release.id)
-    report.not_read(path, release)
+    return Pending(path, release, graph_iri, graph)
 
 
 def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:
@@ -425,29 +481,39 @@ def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str,
     )
 
 
-#: Validates a release graph before it is stored; returns whether to store it.
-Checker = Callable[[Path, str, URIRef, rdflib.Graph], bool]
+#: Validates a batch of release graphs before they are stored; returns, for each, whether to store it.
+Checker = Callable[[Sequence[Pending]], list[bool]]
 
 
-def _checker(store: Store, vocabulary_graph: URIRef, report: IngestReport, store_invalid: bool) -> Checker:
-    """Validate each release graph with the shapes, the ontology and the store's context (the
-    graph it replaces left out); record it in ``report.checks`` unless it is clean."""
+def _checker(
+    store: Store, vocabulary_graph: URIRef, report: IngestReport, store_invalid: bool, engine: str = "auto"
+) -> Checker:
+    """Validate a batch of release graphs with the shapes, the ontology and the store's context;
+    record each in ``report.checks`` unless it is clean."""
     shapes = validation.default_shapes()
 
-    def check(path: Path, release_id: str, graph_iri: URIRef, graph: rdflib.Graph) -> bool:
-        skip = [graph_iri, vocabulary_graph]
-        result = validation.validate_with_store(graph, store, shapes, ontology(), skip=skip)
-        if result.ok():
-            return True
-        stored = result.ok(allow_warnings=True) or store_invalid
-        report.checks.append(ReleaseCheck(path, release_id, result, stored))
-        if not result.ok(allow_warnings=True):
-            verdict = "stored with" if stored else "not stored:"
-            counts = validation.count_text(result)
-            report.add("invalid", path, f"{path}: {verdict} {counts} (release {release_id})")
-        return stored
+    def check(batch: Sequence[Pending]) -> list[bool]:
+        graphs = [item.graph for item in batch]
+        skip = [vocabulary_graph]
+        results = validation.validate_batch(graphs, store, shapes, ontology(), skip=skip, engine=engine)
+        pairs = zip(batch, results, strict=True)
+        return [_decide(item, result, report, store_invalid) for item, result in pairs]
 
     return check
+
+
+def _decide(item: Pending, result: Any, report: IngestReport, store_invalid: bool) -> bool:
+    """Whether to store a validated release; its report kept unless it is clean."""
+    if result.ok():
+        return True
+    stored = result.ok(allow_warnings=True) or store_invalid
+    release_id = item.release.id
+    report.checks.append(ReleaseCheck(item.path, release_id, result, stored))
+    if not result.ok(allow_warnings=True):
+        verdict = "stored with" if stored else "not stored:"
+        counts = validation.count_text(result)
+        report.add("invalid", item.path, f"{item.path}: {verdict} {counts} (release {release_id})")
+    return stored
 
 
 def _blank_nodes(graph: rdflib.Graph) -> Iterator[BNode]:

@@ -255,9 +255,8 @@ def test_the_store_gives_the_same_report_with_either_engine(
 
 
 def test_auto_engine() -> None:
-    assert v.resolve_engine("auto") == "pyshacl"
-    store_engine = "pyshacl-turbo" if v.turbo_available() else "pyshacl"
-    assert v.resolve_engine("auto", whole_store=True) == store_engine
+    assert v.resolve_engine("auto") == "indexed"
+    assert v.resolve_engine("auto", whole_store=True) == "indexed"
     with pytest.raises(ValueError, match="unknown validation engine"):
         v.resolve_engine("jena")
 

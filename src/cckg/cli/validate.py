@@ -38,10 +38,10 @@ from cckg.cli.options import FormatChoice, emit, output_options
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "pyshacl", "pyshacl-turbo"]),
+    type=click.Choice(["auto", "pyshacl", "pyshacl-turbo", "indexed"]),
     default="auto",
     show_default=True,
-    help="SHACL engine; auto: pyshacl-turbo for the whole store when installed, else pyshacl.",
+    help="SHACL engine; auto: indexed (pySHACL's results, faster), pyshacl the reference.",
 )
 @click.pass_context
 @handle_errors

@@ -17,13 +17,15 @@ per-focus-node engine.  tests/validation/test_validate.py checks the results aga
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import BNode, Literal, Node, URIRef, Variable
 
 from cckg.sparql import sparql_term
 from cckg.store import (
@@ -34,8 +36,11 @@ _PREBOUND = re.compile(r"\$(?!this\b)\w+")
 _THIS = re.compile(r"\$this\b")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SUBQUERY_OR_GROUP = re.compile(
-    r"\bSELECT\b.*\bSELECT\b|\bGROUP\s+BY\b|\bVALUES\b", re.IGNORECASE | re.DOTALL
+    r"\bSELECT\b.*\bSELECT\b|\bGROUP\s+BY\b|\bVALUES\b|\bGRAPH\b|\bSERVICE\b|\bFROM\b|\bHAVING\b"
+    r"|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(",
+    re.IGNORECASE | re.DOTALL,
 )
+_HEAD = re.compile(r"^\s*SELECT\s+((?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,16 +53,52 @@ class Constraint:
     query: str
     messages: tuple[Literal, ...]  # the constraint's sh:message values
     shape_messages: tuple[Literal, ...]  # the shape's sh:message values (pySHACL reports both)
+    prefixes: str = ""  # the PREFIX lines of the query
+    projection: tuple[str, str] = ("", "")  # (DISTINCT or REDUCED or "", what the SELECT projects)
+    group: str = ""  # the WHERE group, without its braces: the targets, then the constraint's own
+    own: str = ""  # the constraint's own part of the group
+
+    @property
+    def own_query(self) -> str:
+        """A query of the constraint's own pattern (what it reads, the targets left out)."""
+        return f"{self.prefixes}SELECT * WHERE {{ {self.own} }}"
+
+    @property
+    def projects_this(self) -> bool:
+        """Whether the constraint's own query has ``$this`` in its results (as pySHACL sees them)."""
+        projection = self.projection[1]
+        return projection.strip() == "*" or re.search(r"\?this\b", projection) is not None
+
+    def graph_query(self, variable: str) -> str:
+        """The query run in each named graph on its own: ``variable`` binds the graph, and
+        ``?this`` is always in the results, to tell the focus node."""
+        modifier, projection = self.projection
+        if projection.strip() != "*":
+            this = "" if self.projects_this else "?this "
+            projection = f"?{variable} {this}{projection}"
+        where = f"WHERE {{ GRAPH ?{variable} {{ {self.group} }} }}"
+        return f"{self.prefixes}SELECT {modifier}{projection} {where}"
 
 
-def plan(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[Constraint]] | None:
+#: The classes whose instances a class target reaches (the class and its subclasses).
+Subclasses = Callable[[Node], Iterable[Node]]
+
+
+def plan(
+    shapes: rdflib.Graph, subclasses: Subclasses | None = None
+) -> tuple[rdflib.Graph, list[Constraint]] | None:
     """The shapes without their SPARQL constraints, and those constraints as whole-dataset queries;
-    None when a constraint is beyond what this module supports."""
+    None when a constraint is beyond what this module supports.
+
+    With ``subclasses``, a class target is written as the instances of the classes it gives
+    (``?this rdf:type ?class`` for each), not as the path ``rdf:type/rdfs:subClassOf*``: right
+    when the data holds no ``rdfs:subClassOf`` triple, and the queries then read no ontology.
+    """
     constraints = []
     for shape, node in sorted(shapes.subject_objects(SH.sparql)):
         if _deactivated(shapes, shape) or _deactivated(shapes, node):
             continue
-        constraint = _constraint(shapes, shape, node)
+        constraint = _constraint(shapes, shape, node, subclasses)
         if constraint is None:
             return None
         constraints.append(constraint)
@@ -72,30 +113,81 @@ def _deactivated(shapes: rdflib.Graph, node: Node) -> bool:
     return shapes.value(node, SH.deactivated) == Literal(True)
 
 
-def _constraint(shapes: rdflib.Graph, shape: Node, node: Node) -> Constraint | None:
+def _constraint(
+    shapes: rdflib.Graph, shape: Node, node: Node, subclasses: Subclasses | None
+) -> Constraint | None:
     select = shapes.value(node, SH.select)
     if (shape, SH.path, None) in shapes or select is None or (node, SH.ask, None) in shapes:
         return None
     text = str(select)
     if _PREBOUND.search(text) or _SUBQUERY_OR_GROUP.search(text) or not _THIS.search(text):
         return None
-    targets = _targets(shapes, shape)
+    targets = _targets(shapes, shape, subclasses)
     where = _WHERE.search(text)
     if targets is None or where is None or "?this" in text:
         return None
     body = _THIS.sub("?this", text)
-    query = f"{body[: where.end()]} {{ SELECT DISTINCT ?this WHERE {{ {targets} }} }} {body[where.end() :]}"
+    head, end = _HEAD.match(body[: where.start()]), body.rstrip().rfind("}")
+    if head is None or end < where.end() or _strip_comments(body[end + 1 :]).strip():
+        return None  # no plain SELECT ... WHERE { ... }, or solution modifiers after the group
+    own = body[where.end() : end]
+    group = f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }} {own}"
+    prefixes = _prefixes(shapes, node)
     return Constraint(
         shape=shape,
         node=node,
         severity=shapes.value(shape, SH.severity) or SH.Violation,  # type: ignore[arg-type]
-        query=_prefixes(shapes, node) + query,
+        query=f"{prefixes}{body[: where.end()]} {group} }}",
         messages=tuple(m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)),
         shape_messages=tuple(m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)),
+        prefixes=prefixes,
+        projection=(head.group(1) or "", body[head.end() : where.start()]),
+        group=group,
+        own=own,
     )
 
 
-def _targets(shapes: rdflib.Graph, shape: Node) -> str | None:
+def _strip_comments(text: str) -> str:
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def predicates(query: str) -> frozenset[URIRef] | None:
+    """The predicates ``query`` can match: the IRIs in predicate position of its triple patterns
+    and property paths, EXISTS patterns included; None when a pattern has a variable predicate or
+    a negated property set (then any triple may match)."""
+    found: set[URIRef] = set()
+
+    def path_predicates(path: object) -> bool:
+        if isinstance(path, URIRef):
+            found.add(path)
+            return True
+        if isinstance(path, SequencePath | AlternativePath):
+            return all(path_predicates(p) for p in path.args)
+        if isinstance(path, InvPath | MulPath):
+            return path_predicates(path.path)
+        return not isinstance(path, NegatedPath | Variable | Path)
+
+    def walk(node: object) -> bool:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "triples" and isinstance(value, list):
+                    for triple in value:
+                        if not path_predicates(triple[1]):
+                            return False
+                elif not walk(value):
+                    return False
+        elif isinstance(node, list | tuple):
+            return all(walk(item) for item in node)
+        return True
+
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # rdflib cannot read it: take no chances
+        return None
+    return frozenset(found) if walk(algebra) else None
+
+
+def _targets(shapes: rdflib.Graph, shape: Node, subclasses: Subclasses | None = None) -> str | None:
     """A pattern binding ?this to the shape's focus nodes, or None when it has none we support."""
     kinds = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
     if any(p.startswith(str(SH) + "target") and p not in kinds for p in shapes.predicates(shape, None)):
@@ -104,7 +196,15 @@ def _targets(shapes: rdflib.Graph, shape: Node) -> str | None:
     if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
         classes.append(shape)  # an implicit class target
     instance_of = f"{sparql_term(RDF.type)}/{sparql_term(RDFS.subClassOf)}*"
-    branches = [f"?this {instance_of} {sparql_term(c)}" for c in classes]
+    if subclasses is None:
+        branches = [f"?this {instance_of} {sparql_term(c)}" for c in classes]
+    else:
+        reached = sorted({sub for c in classes for sub in subclasses(c)}, key=str)
+        if any(not isinstance(c, URIRef) for c in reached):
+            return None
+        values = " ".join(sparql_term(c) for c in reached)
+        typed = f"?this {sparql_term(RDF.type)} ?cckgTargetClass"
+        branches = [f"VALUES ?cckgTargetClass {{ {values} }} {typed}"] if reached else []
     branches += [f"VALUES ?this {{ {sparql_term(n)} }}" for n in shapes.objects(shape, SH.targetNode)]
     branches += [f"?this {sparql_term(p)} ?object" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     branches += [f"?subject {sparql_term(p)} ?this" for p in shapes.objects(shape, SH.targetObjectsOf)]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node, URIRef
 
 from cckg.namespaces import CCKG, DCTERMS, OA, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
-from cckg.sparql import sparql_term
-from cckg.store import (
-    Store,
-)
+from cckg.sparql import SelectResult, sparql_term
+from cckg.store import OxigraphStore, Store, from_ox
 from cckg.validation.report import LABELS
 
 #: What :func:`store_context` loads about each IRI the new data mentions: its types (for sh:class),
@@ -75,12 +74,121 @@ def store_context(store: Store, data: rdflib.Graph, skip: Sequence[URIRef] = ())
     however many releases the store holds and however many of them mention the IRI.
     """
     context = rdflib.Graph()
-    series = sorted({o for o in data.objects(None, SCHEMA.superEvent) if isinstance(o, URIRef)})
-    for batch in _batches(sorted(mentioned_iris(data))):
-        context += _construct(store, _describe_query(batch, skip))
-    for batch in _batches(series):
-        context += _construct(store, _series_query(batch, skip))
+    for triple in store_contexts(store, [data], skip)[0]:
+        context.add(triple)
     return context
+
+
+Triple = tuple[Node, Node, Node]
+
+
+def store_contexts(
+    store: Store, datas: Sequence[rdflib.Graph | Sequence[Triple]], skip: Sequence[URIRef] = ()
+) -> list[list[Triple]]:
+    """:func:`store_context` of each of ``datas`` (graphs, or lists of their triples), read with
+    one set of lookups.
+
+    The context of a graph is made of one piece per IRI it mentions (and per event series it
+    refers to), and each piece depends only on that IRI and ``skip``: the pieces are read once for
+    the whole batch and each graph gets the union of its own pieces.
+    """
+    mentioned: list[set[URIRef]] = []
+    series: list[set[URIRef]] = []
+    super_event = SCHEMA.superEvent
+    for data in datas:
+        nodes: set[URIRef] = set()
+        refers: set[URIRef] = set()
+        for s, p, o in data:
+            if isinstance(s, URIRef):
+                nodes.add(s)
+            if isinstance(o, URIRef):
+                nodes.add(o)
+                if p == super_event:
+                    refers.add(o)
+        mentioned.append(nodes)
+        series.append(refers)
+    all_mentioned = sorted(set().union(*mentioned), key=str)
+    all_series = sorted(set().union(*series), key=str)
+    if isinstance(store, OxigraphStore):
+        described, events = _read_indexes(store.oxigraph, all_mentioned, all_series, skip)
+    else:
+        described, events = _read_by_queries(store, all_mentioned, all_series, skip)
+    contexts = []
+    for nodes, refers in zip(mentioned, series, strict=True):
+        triples = [t for node in nodes for t in described.get(node, ())]
+        triples += [t for node in refers for t in events.get(node, ())]
+        contexts.append(triples)
+    return contexts
+
+
+def _read_by_queries(
+    store: Store, mentioned: list[URIRef], series: list[URIRef], skip: Sequence[URIRef]
+) -> tuple[dict[Node, list[Triple]], dict[Node, list[Triple]]]:
+    """The pieces of the contexts, read with SPARQL (any store)."""
+    described: dict[Node, list[Triple]] = {}
+    for batch in _batches(mentioned):
+        for row in _select(store, _describe_query(batch, skip)):
+            described.setdefault(row["s"], []).append((row["s"], row["p"], row["o"]))
+    events: dict[Node, list[Triple]] = {}
+    super_event, ordinal, start = SERIES_PREDICATES
+    for batch in _batches(series):
+        for row in _select(store, _series_query(batch, skip)):
+            event = row["s"]
+            found = [(super_event, row["series"]), (ordinal, row["ordinal"]), (start, row["start"])]
+            events.setdefault(row["series"], []).extend((event, p, o) for p, o in found)
+    return described, events
+
+
+def _read_indexes(
+    store: ox.Store, mentioned: list[URIRef], series: list[URIRef], skip: Sequence[URIRef]
+) -> tuple[dict[Node, list[Triple]], dict[Node, list[Triple]]]:
+    """The pieces of the contexts, read from Oxigraph's indexes: what the queries of
+    :func:`_read_by_queries` ask for, without parsing and planning a query per batch of IRIs.
+
+    A node's graph is the first named graph (not in ``skip``) in which the index has the node
+    typed, as for the query's ``LIMIT 1``; each lookup starts from a constant IRI.
+    """
+    skipped = {ox.NamedNode(str(g)) for g in skip}
+    typed, super_event = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.superEvent))
+    wanted = {ox.NamedNode(str(p)): p for p in CONTEXT_PREDICATES}
+    described: dict[Node, list[Triple]] = {}
+    for node in mentioned:
+        subject = ox.NamedNode(str(node))
+        graph = next(
+            (
+                q.graph_name
+                for q in store.quads_for_pattern(subject, typed, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in skipped
+            ),
+            None,
+        )
+        if graph is None:
+            continue
+        described[node] = [
+            (node, wanted[q.predicate], from_ox(q.object))
+            for q in store.quads_for_pattern(subject, None, None, graph)
+            if q.predicate in wanted
+        ]
+    ordinal, start = (ox.NamedNode(str(p)) for p in SERIES_PREDICATES[1:])
+    events: dict[Node, list[Triple]] = {}
+    for node in series:
+        found: dict[Triple, None] = {}
+        for quad in store.quads_for_pattern(None, super_event, ox.NamedNode(str(node))):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode) or graph in skipped:
+                continue
+            event_node = quad.subject
+            ordinals = [q.object for q in store.quads_for_pattern(event_node, ordinal, None, graph)]
+            starts = [q.object for q in store.quads_for_pattern(event_node, start, None, graph)]
+            event = from_ox(quad.subject)
+            for o in ordinals:
+                for d in starts:
+                    found[(event, SCHEMA.superEvent, node)] = None
+                    found[(event, SERIES_PREDICATES[1], from_ox(o))] = None
+                    found[(event, SERIES_PREDICATES[2], from_ox(d))] = None
+        if found:
+            events[node] = list(found)
+    return described, events
 
 
 def _batches(items: list[URIRef]) -> Iterator[list[URIRef]]:
@@ -104,7 +212,7 @@ def _describe_query(nodes: Sequence[URIRef], skip: Sequence[URIRef]) -> str:
         return f"{{ {graph} }} GRAPH ?g {{ {node} ?p ?o }} BIND ({node} AS ?s)"
 
     predicates = " ".join(sparql_term(p) for p in CONTEXT_PREDICATES)
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_union(nodes, branch)} VALUES ?p {{ {predicates} }} }}"
+    return f"SELECT ?s ?p ?o WHERE {{ {_union(nodes, branch)} VALUES ?p {{ {predicates} }} }}"
 
 
 def _series_query(series: Sequence[URIRef], skip: Sequence[URIRef]) -> str:
@@ -115,8 +223,13 @@ def _series_query(series: Sequence[URIRef], skip: Sequence[URIRef]) -> str:
         pattern = f"?s {super_event} {node} ; {ordinal} ?ordinal ; {start} ?start"
         return f"GRAPH ?g {{ {pattern} }} {_not_in('?g', skip)} BIND ({node} AS ?series)"
 
-    template = f"?s {super_event} ?series ; {ordinal} ?ordinal ; {start} ?start"
-    return f"CONSTRUCT {{ {template} }} WHERE {{ {_union(series, branch)} }}"
+    return f"SELECT DISTINCT ?series ?s ?ordinal ?start WHERE {{ {_union(series, branch)} }}"
+
+
+def _select(store: Store, sparql: str) -> list[dict[str, Node]]:
+    result = store.query(sparql)
+    assert isinstance(result, SelectResult)
+    return result.rows
 
 
 def _construct(store: Store, sparql: str) -> rdflib.Graph:

@@ -20,8 +20,10 @@ from cckg.errors import ShapesError
 from cckg.sparql import has_service
 from cckg.validation import bulk_sparql
 
-#: ``auto`` picks pyshacl-turbo for the whole store when it is installed, else pySHACL.
-ENGINES = ("auto", "pyshacl", "pyshacl-turbo")
+#: ``auto`` is ``indexed``: pySHACL's constraint components over an indexed graph, SPARQL
+#: constraints in Oxigraph (:mod:`cckg.validation.batch`); shapes or data it cannot take exactly
+#: are validated with pySHACL.  ``pyshacl`` is the reference; ``pyshacl-turbo`` a Rust engine.
+ENGINES = ("auto", "pyshacl", "pyshacl-turbo", "indexed")
 
 
 
@@ -79,12 +81,12 @@ def turbo_available() -> bool:
 
 
 def resolve_engine(engine: str, whole_store: bool = False) -> str:
-    """The engine ``engine`` stands for: ``auto`` is pyshacl-turbo for the whole store when it is
-    installed, pyshacl otherwise."""
+    """The engine ``engine`` stands for (``auto`` is ``indexed``; ``whole_store`` is kept for
+    callers that ask about the whole store)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (one of {', '.join(ENGINES)})")
     if engine == "auto":
-        return "pyshacl-turbo" if whole_store and turbo_available() else "pyshacl"
+        return "indexed"
     if engine == "pyshacl-turbo" and not turbo_available():
         raise ShapesError("the pyshacl-turbo engine is not installed (pip install pyshacl-turbo)")
     return engine

@@ -4,7 +4,7 @@ renderings (text to read, JSON, the W3C report graph in Turtle)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,30 @@ class ValidationReport:
         return not any(r.severity in failing for r in self.results)
 
 
+class LazyReport(ValidationReport):
+    """A :class:`ValidationReport` whose W3C report graph is built when it is first read (a
+    release without results is stored without anyone looking at its report)."""
+
+    def __init__(
+        self, conforms: bool, results: list[ValidationResult], build: Callable[[], rdflib.Graph]
+    ) -> None:
+        self.conforms = conforms
+        self.results = results
+        self._build: Callable[[], rdflib.Graph] | None = build
+        self._graph: rdflib.Graph | None = None
+
+    @property  # type: ignore[override]
+    def graph(self) -> rdflib.Graph:
+        if self._graph is None:
+            assert self._build is not None
+            self._graph, self._build = self._build(), None
+        return self._graph
+
+    @graph.setter
+    def graph(self, value: rdflib.Graph) -> None:
+        self._graph, self._build = value, None
+
+
 def _report(
     report_graph: rdflib.Graph,
     shapes: rdflib.Graph,
@@ -73,10 +97,22 @@ def _report(
     lookup = lookup_for({report_graph.value(n, SH.focusNode) for n in nodes})
     results = [_result(report_graph, node, lookup, shapes) for node in nodes]
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    results.sort(key=lambda r: (str(r.focus), order.get(r.severity, 9), r.path or "", r.message))
+    results.sort(
+        key=lambda r: (str(r.focus), order.get(r.severity, 9), r.path or "", r.message, *_tie_break(r))
+    )
     verdict = report_graph.value(None, SH.conforms)
     conforms = bool(verdict.toPython()) if isinstance(verdict, Literal) else not results
     return ValidationReport(conforms, results, report_graph)
+
+
+def _tie_break(result: ValidationResult) -> tuple[str, ...]:
+    """What orders results that agree on focus, severity, path and message (blank source shapes
+    by their name: their labels differ between parses)."""
+    return (
+        _term_key(result.value) if result.value is not None else ("", "", ""),
+        result.shape or "",
+        str(result.component or ""),
+    )
 
 
 def _report_graph_of(report_graph: rdflib.Graph, results: Sequence[Node]) -> rdflib.Graph:
@@ -164,11 +200,21 @@ def _path_text(graph: rdflib.Graph, path: Node) -> str:
 
 
 def label(graph: rdflib.Graph, node: Node) -> str | None:
+    """The node's first label by :data:`LABELS` order (of several values, the least, so that the
+    label does not depend on how the graph stores them)."""
     for predicate in LABELS:
-        value = graph.value(node, predicate)
+        value = _least(graph, node, predicate)
         if value is not None:
             return str(value)
     return None
+
+
+def _least(graph: rdflib.Graph, node: Node, predicate: Node) -> Node | None:
+    return min(graph.objects(node, predicate), key=_term_key, default=None)
+
+
+def _term_key(term: Node) -> tuple[str, str, str]:
+    return (str(term), str(getattr(term, "language", None) or ""), str(getattr(term, "datatype", None) or ""))
 
 
 def evidence(graph: rdflib.Graph, node: Node) -> list[Evidence]:
@@ -176,12 +222,12 @@ def evidence(graph: rdflib.Graph, node: Node) -> list[Evidence]:
     found = []
     for target in set(graph.objects(node, CCKG.evidence)):
         quote = start = end = None
-        for selector in graph.objects(target, OA.hasSelector):
-            quote = graph.value(selector, OA.exact) or quote
-            start = graph.value(selector, OA.start) or start
-            end = graph.value(selector, OA.end) or end
-        release = graph.value(target, OA.hasSource)
-        source = graph.value(release, DCTERMS.source) if release is not None else None
+        for selector in sorted(graph.objects(target, OA.hasSelector), key=_term_key):
+            quote = _least(graph, selector, OA.exact) or quote
+            start = _least(graph, selector, OA.start) or start
+            end = _least(graph, selector, OA.end) or end
+        release = _least(graph, target, OA.hasSource)
+        source = _least(graph, release, DCTERMS.source) if release is not None else None
         found.append(
             Evidence(
                 quote=str(quote) if quote is not None else "",
@@ -198,7 +244,7 @@ def evidence(graph: rdflib.Graph, node: Node) -> list[Evidence]:
 def _release_id(graph: rdflib.Graph, release: Node | None) -> str | None:
     if release is None:
         return None
-    identifier = graph.value(release, DCTERMS.identifier)
+    identifier = _least(graph, release, DCTERMS.identifier)
     return str(identifier) if identifier is not None else compact(release)
 
 
