@@ -22,7 +22,6 @@ OPTIONAL = {"pyshacl_turbo"}
 #: extractor's rules on a knowledge object); each must still exist and still be too long, so this
 #: list only shrinks.
 PENDING = {
-    "cckg.ingest.map.facts_to_graph": "the mapping split by fact type",
     "cckg.ingest.extract.agencies.find_agencies": "the extractor's rules",
     "cckg.ingest.extract.dates._resolve": "the extractor's rules",
     "cckg.ingest.extract.dates._rules": "the extractor's rules",
