@@ -79,7 +79,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--query-limit", type=float, default=5.0)
     parser.add_argument("--export-limit", type=float, default=30.0)
-    parser.add_argument("--work", type=Path, help="folder for the releases and the store (default: temporary)")
+    parser.add_argument("--work", type=Path, help="folder of the releases and store")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cckg-guard-") as tmp:
         work = args.work or Path(tmp)
