@@ -90,6 +90,14 @@ class Store(ABC):
     #: Where this store keeps its merged graph: None for the default graph, else a named graph.
     merged_graph: URIRef | None = DEFAULT_GRAPH
 
+    def _own(self, variable: str) -> str:
+        """A filter keeping the graphs ``variable`` that are cckg's (on a server with graphs of its own)."""
+        return ""
+
+    def query_graphs(self, sparql: str) -> QueryResult:
+        """Run a query that reads named graphs only (``GRAPH``), not the default graph."""
+        return self.query(sparql)
+
     def _in_merged(self, body: str) -> str:
         """``body`` (triples or triple patterns) placed in the merged graph."""
         if self.merged_graph is None:
@@ -112,7 +120,7 @@ class Store(ABC):
 
     def _build_merged(self) -> str:
         """The update that fills the merged graph from the named graphs (an old store's upgrade)."""
-        where = "GRAPH ?g { ?s ?p ?o }"
+        where = f"GRAPH ?g {{ ?s ?p ?o }} {self._own('?g')}"
         if self.merged_graph is not None:
             where += f" FILTER (?g != {sparql_term(self.merged_graph)})"
         return f"INSERT {{ {self._in_merged('?s ?p ?o')} }} WHERE {{ {where} }}"
@@ -120,12 +128,12 @@ class Store(ABC):
     def needs_merged_graph(self) -> bool:
         """Whether the store holds named graphs but no merged graph (made by an older cckg)."""
         if self.merged_graph is None:
-            merged = "ASK { ?s ?p ?o }"
-            named = "ASK { GRAPH ?g { ?s ?p ?o } }"
-        else:
-            merged = f"ASK {{ GRAPH {sparql_term(self.merged_graph)} {{ ?s ?p ?o }} }}"
-            named = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {self._others('?g', self.merged_graph)} }}"
-        return self.query(named) is True and self.query(merged) is not True
+            named = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {self._own('?g')} }}"
+            return self.query_graphs(named) is True and self.query("ASK { ?s ?p ?o }") is not True
+        others = self._others("?g", self.merged_graph)
+        named = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {self._own('?g')} {others} }}"
+        merged = f"ASK {{ GRAPH {sparql_term(self.merged_graph)} {{ ?s ?p ?o }} }}"
+        return self.query_graphs(named) is True and self.query_graphs(merged) is not True
 
     def build_merged_graph(self) -> None:
         """Fill the merged graph from the named graphs, in one transaction."""
@@ -151,12 +159,14 @@ class Store(ABC):
     # -- reads, in terms of query() --
 
     def graph_names(self) -> list[URIRef]:
-        result = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        result = self.query_graphs("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        assert isinstance(result, SelectResult)
         return [URIRef(row["g"]) for row in result.rows]
 
     def graph(self, graph: URIRef) -> rdflib.Graph:
         """The triples of one named graph."""
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}")
+        construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}"
+        result = self.query_graphs(construct)
         assert isinstance(result, rdflib.Graph)
         return result
 
@@ -165,7 +175,7 @@ class Store(ABC):
         # Everything is looked up inside the release's own graph (the mapping writes the software
         # agent there too), so the cost does not grow with the number of releases in the store.
         name = sparql_term(graph)
-        result = self.select(
+        result = self.query_graphs(
             sparql_prefixes(("cckg", "prov", "schema", "dcterms"))
             + f"""SELECT ?hash ?version ?curation ?identifier WHERE {{
               GRAPH {name} {{
@@ -179,6 +189,7 @@ class Store(ABC):
               }}
             }} ORDER BY DESC(?version) LIMIT 1"""
         )
+        assert isinstance(result, SelectResult)
         if not result.rows:
             return GraphMetadata(graph)
         row = result.rows[0]
@@ -193,7 +204,7 @@ class Store(ABC):
 
     def has_graph(self, graph: URIRef) -> bool:
         """Whether the store holds a non-empty named graph ``graph``."""
-        return self.query(f"ASK {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}") is True
+        return self.query_graphs(f"ASK {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}") is True
 
     def remove_graphs(self, graphs: Iterable[URIRef]) -> list[URIRef]:
         """Drop the named graphs ``graphs`` in one transaction; return those that were there."""

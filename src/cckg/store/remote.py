@@ -51,7 +51,7 @@ from rdflib.term import URIRef
 
 from cckg.errors import QuerySyntaxError, StoreError
 from cckg.namespaces import CCKG_BASE
-from cckg.sparql import QueryResult, query_form, read_results, sparql_term
+from cckg.sparql import QueryResult, SelectResult, query_form, read_results, sparql_term
 from cckg.store.base import (
     MERGED_GRAPH,
     UPGRADE_NOTE,
@@ -240,9 +240,10 @@ class SparqlStore(Store):
 
     # -- the Store interface --
 
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        """The result of ``sparql``; ``timeout`` (seconds) instead of the store's HTTP timeout."""
-        url = self._with_params(self.query_url, self._dataset_params)
+    def query(self, sparql: str, timeout: float | None = None, *, merged: bool = True) -> QueryResult:
+        """The result of ``sparql``; ``timeout`` (seconds) instead of the store's HTTP timeout.
+        With ``merged`` (the default) the merged graph is the query's default graph."""
+        url = self._with_params(self.query_url, self._dataset_params if merged else ())
         body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
         accept = ACCEPT.get(query_form(sparql), RESULTS_JSON)
         form = "application/x-www-form-urlencoded"
@@ -261,6 +262,15 @@ class SparqlStore(Store):
                 self.build_merged_graph()
         self._request(self.update_url, body=sparql.encode("utf-8"), content_type="application/sparql-update")
 
+    def query_graphs(self, sparql: str) -> QueryResult:
+        # Without default-graph-uri: some servers (Virtuoso) then answer GRAPH <g> wrongly.
+        return self.query(sparql, merged=False)
+
+    def _own(self, variable: str) -> str:
+        if not self._own_graphs_only:
+            return ""
+        return f"FILTER(STRSTARTS(STR({variable}), {sparql_term(rdflib.Literal(OWN_GRAPHS))}))"
+
     def graph_names(self) -> list[URIRef]:
         names = [name for name in super().graph_names() if name != self.merged_graph]
         if self._own_graphs_only:
@@ -270,11 +280,12 @@ class SparqlStore(Store):
     def __len__(self) -> int:
         if not self._own_graphs_only:
             return super().__len__()
-        result = self.select(
+        result = self.query_graphs(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(STRSTARTS(STR(?g), {sparql_term(rdflib.Literal(OWN_GRAPHS))}) "
             f"&& ?g != {sparql_term(self.merged_graph or MERGED_GRAPH)}) }}"
         )
+        assert isinstance(result, SelectResult)
         return int(result.rows[0]["n"])  # type: ignore[call-overload]
 
     def graph_ntriples(self, graph: URIRef) -> tuple[bytes, str]:
