@@ -430,7 +430,7 @@ class Pending:
     path: Path
     release: Any  # the release as read (its id, and its language for the report)
     graph_iri: URIRef
-    graph: rdflib.Graph
+    graph: rdflib.Graph | list[tuple[Any, Any, Any]]  # as a worker process sends it: its triples
 
 
 def _store_batch(
@@ -636,9 +636,7 @@ def _admit(
     if one.error is not None:
         report.add("failed", one.path, one.error)
         return None
-    graph = rdflib.Graph()
-    graph.addN((s, p, o, graph) for s, p, o in one.triples or ())
-    return Pending(one.path, release, graph_iri, graph)
+    return Pending(one.path, release, graph_iri, one.triples or [])
 
 
 def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:
