@@ -35,7 +35,7 @@ lint: $(BIN)/cckg
 	$(BIN)/ruff check src tests scripts
 
 bench: $(BIN)/cckg
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Extraction quality: precision / recall / F1 per fact type against the gold annotations,
 # for the two seed releases and for the development set (docs/release-json.md).
