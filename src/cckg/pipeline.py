@@ -38,6 +38,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from itertools import islice
@@ -399,7 +400,10 @@ def ingest(
     ordered = progress(files) if progress else files
     workers = min(workers, -(-len(files) // WORKER_CHUNK))  # a process per chunk at most
     if workers > 1:
-        extracted = _extracted_in_workers(store, files, stages, force, curation, workers)
+        if stages.extract is extract_readable:
+            _warm_up()  # loaded once here, and shared by the forked workers
+        compile_shapes = _compiler(validation_engine) if validate else None
+        extracted = _extracted_in_workers(store, files, stages, force, curation, workers, compile_shapes)
         prepared: Iterable[Callable[[], Pending | None]] = (
             lambda one=one: _admit(store, one, stages, report, seen, force, curation) for one in extracted
         )
@@ -567,11 +571,35 @@ def _worker_context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def _warm_up() -> None:
+    """Load the extractor's knowledge and its spaCy pipeline (by extracting a short invented text);
+    an extractor that fails here fails on each release, which reports it."""
+    with suppress(Exception):
+        extract_readable(read.parse_release("Customs officers met the police in Lisbon.\n", "warm-up", "-"))
+
+
+def _compiler(engine: str) -> Callable[[], None]:
+    """Compile the shapes for the ``indexed`` engine (what the first batch would do)."""
+
+    def compile_shapes() -> None:
+        if validation.resolve_engine(engine) == "indexed":
+            validation.batch_engine(validation.default_shapes(), ontology())
+
+    return compile_shapes
+
+
 def _extracted_in_workers(
-    store: Store, files: list[Path], stages: Stages, force: bool, curation: Curation, workers: int
+    store: Store,
+    files: list[Path],
+    stages: Stages,
+    force: bool,
+    curation: Curation,
+    workers: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Extracted]:
     """Each of ``files`` read, extracted, mapped and curated by ``workers`` processes, in file order;
-    a few chunks ahead of the one this process takes, so that memory stays bounded."""
+    a few chunks ahead of the one this process takes, so that memory stays bounded.  ``meanwhile``
+    runs here once the first chunks are out (work the first batch needs: the shapes compiled)."""
     chunks = [files[start : start + WORKER_CHUNK] for start in range(0, len(files), WORKER_CHUNK)]
     ahead: deque[tuple[list[Extracted], Future[list[Extracted]]]] = deque()
     with ProcessPoolExecutor(
@@ -588,6 +616,9 @@ def _extracted_in_workers(
         queued = iter(chunks)
         for chunk in islice(queued, 3 * workers):
             submit(chunk)
+        if meanwhile is not None:
+            with suppress(Exception):  # the first batch meets the same error and reports it
+                meanwhile()
         while ahead:
             looked, future = ahead.popleft()
             if (chunk := next(queued, None)) is not None:
