@@ -40,7 +40,7 @@ guard: $(BIN)/cckg
 	$(BIN)/python scripts/ci_guard.py --releases 1000
 
 bench: $(BIN)/cckg
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Extraction quality: precision / recall / F1 per fact type against the gold annotations,
 # for the two seed releases and for the development set (docs/release-json.md).

@@ -32,11 +32,16 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import json
+import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -171,16 +176,21 @@ class Batch:
 
     def failed(self, path: Path, error: Exception, expected: tuple[type[Exception], ...]) -> None:
         """Record ``error`` from the file ``path``: expected errors name the file themselves."""
-        text = " ".join(str(error).split())
-        if isinstance(error, expected):
-            self.add("failed", path, text if text.startswith(str(path)) else f"{path}: {text}")
-        else:
-            self.add("failed", path, f"{path}: {type(error).__name__}: {text}")
+        self.add("failed", path, failure_message(path, error, expected))
 
     def not_read(self, path: Path, release: Any) -> None:
         code = getattr(release, "language", language.DEFAULT)
         if not language.readable(code):
             self.add("not read", path, f"{path}: not read: language {code} (stored with no facts)")
+
+
+def failure_message(path: Path, error: Exception, expected: tuple[type[Exception], ...]) -> str:
+    """The one line that reports ``error`` from the file ``path``; expected errors name the file
+    themselves, others are named by their type."""
+    text = " ".join(str(error).split())
+    if isinstance(error, expected):
+        return text if text.startswith(str(path)) else f"{path}: {text}"
+    return f"{path}: {type(error).__name__}: {text}"
 
 
 # --- extract: facts of release files, nothing stored -------------------------------------------------
@@ -359,6 +369,7 @@ def ingest(
     on_problem: Callable[[Problem], None] | None = None,
     validation_engine: str = "auto",
     batch_size: int | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest the releases found under ``paths`` (files and folders) into ``store``.
 
@@ -369,6 +380,11 @@ def ingest(
     :data:`VALIDATION_BATCH`; 1 stores each release before the next is read); one with Violations
     is not stored unless ``store_invalid``.  ``on_problem`` is called with each :class:`Problem` as
     it happens.
+
+    ``workers`` > 1 reads, extracts, maps and curates the releases in that many worker processes
+    (at most one per :data:`WORKER_CHUNK` files, so a few files are read here), a chunk at a time;
+    this process alone reads and writes the store, and takes the releases in file order, so the
+    store and the report are the same for any ``workers``.
     """
     batch_size = batch_size or VALIDATION_BATCH
     stages = stages or default_stages()
@@ -381,9 +397,24 @@ def ingest(
     check = _checker(store, vocabulary, report, store_invalid, validation_engine) if validate else None
     expected = (stages.release_error, CckgError)
     pending: list[Pending] = []
-    for path in progress(files) if progress else files:
+    ordered = progress(files) if progress else files
+    workers = min(workers, -(-len(files) // WORKER_CHUNK))  # a process per chunk at most
+    if workers > 1:
+        if stages.extract is extract_readable:
+            _warm_up()  # loaded once here, and shared by the forked workers
+        compile_shapes = _compiler(validation_engine) if validate else None
+        extracted = _extracted_in_workers(store, files, stages, force, curation, workers, compile_shapes)
+        prepared: Iterable[Callable[[], Pending | None]] = (
+            lambda one=one: _admit(store, one, stages, report, seen, force, curation) for one in extracted
+        )
+    else:
+        prepared = (
+            lambda path=path: _prepare_one(store, path, stages, report, seen, force, curation)
+            for path in files
+        )
+    for path, prepare in zip(ordered, prepared, strict=True):
         try:
-            item = _prepare_one(store, path, stages, report, seen, force, curation)
+            item = prepare()
         except Exception as error:  # one broken release never stops the others
             report.failed(path, error, expected)
             continue
@@ -403,7 +434,7 @@ class Pending:
     path: Path
     release: Any  # the release as read (its id, and its language for the report)
     graph_iri: URIRef
-    graph: rdflib.Graph
+    graph: rdflib.Graph | list[tuple[Any, Any, Any]]  # as a worker process sends it: its triples
 
 
 def _store_batch(
@@ -448,23 +479,195 @@ def _prepare_one(
     graph_iri = stages.release_iri(release.id)
     _claim(seen, graph_iri, release.id, path)
     stored = store.graph_metadata(graph_iri)
-    if stored.release_id is not None and stored.release_id != release.id:
-        raise ValueError(
-            f"release id {release.id!r} names the graph of the stored release {stored.release_id!r} "
-            f"({graph_iri}); rename the file, or remove {stored.release_id!r} first"
-        )
+    _check_release_id(stored, release.id, graph_iri)
     digest = curation.digest(release.id)
-    unchanged = (stored.content_hash, stored.software_version, stored.curation_digest)
-    if not force and unchanged == (release.content_hash, __version__, digest):
+    if not force and _stored_key(stored) == (release.content_hash, __version__, digest):
         report.unchanged.append(release.id)
         return None
+    graph = _release_graph(release, graph_iri, stages, curation, digest)
+    return Pending(path, release, graph_iri, graph)
+
+
+def _stored_key(stored: Any) -> tuple[str | None, str | None, str | None]:
+    """What makes a stored release unchanged: its content hash, software version, curation digest."""
+    return (stored.content_hash, stored.software_version, stored.curation_digest)
+
+
+def _check_release_id(stored: Any, release_id: str, graph_iri: URIRef) -> None:
+    if stored.release_id is not None and stored.release_id != release_id:
+        raise ValueError(
+            f"release id {release_id!r} names the graph of the stored release {stored.release_id!r} "
+            f"({graph_iri}); rename the file, or remove {stored.release_id!r} first"
+        )
+
+
+def _release_graph(
+    release: Any, graph_iri: URIRef, stages: Stages, curation: Curation, digest: str | None
+) -> rdflib.Graph:
+    """The curated RDF of one release read from its file."""
     graph = stages.facts_to_graph(stages.extract(release))
     if entries := curation.for_release(release.id):
         text = getattr(release, "text", None)
         graph = curate.apply(graph, entries, graph_iri, text=text, digest=digest, to_graph=map_facts)
     if blank := next(_blank_nodes(graph), None):
         raise ValueError(f"the RDF mapping made a blank node ({blank.n3()}); every node needs an IRI")
-    return Pending(path, release, graph_iri, graph)
+    return graph
+
+
+# --- ingest in worker processes ------------------------------------------------------------------
+
+#: Release files a worker process takes at a time.
+WORKER_CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a worker process made of one release file, for this process to admit in file order."""
+
+    path: Path
+    guessed: URIRef  # the graph this process looked the stored version up in (from the file name)
+    stored: Any  # that graph's GraphMetadata, or the Exception looking it up raised
+    release: Any = None  # the release as read; None when it could not be read (see error)
+    unchanged: bool = False  # stored unchanged: not extracted
+    triples: list[tuple[Any, Any, Any]] | None = None  # the curated release graph
+    error: str | None = None  # the failure, as the line that reports it
+    undecided: bool = False  # the release's graph is not the one guessed: this process prepares it
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(stages: Stages, curation: Curation, force: bool) -> None:
+    _WORKER.update(stages=stages, curation=curation, force=force)
+
+
+def _extract_chunk(chunk: list[Extracted]) -> list[Extracted]:
+    """Read, extract, map and curate a chunk of release files (in a worker process)."""
+    return [_extract_one(one, _WORKER["stages"], _WORKER["curation"], _WORKER["force"]) for one in chunk]
+
+
+def _extract_one(one: Extracted, stages: Stages, curation: Curation, force: bool) -> Extracted:
+    expected = (stages.release_error, CckgError)
+    try:
+        release = stages.read_release(one.path)
+    except Exception as error:  # reported by the parent, in file order
+        return replace(one, error=failure_message(one.path, error, expected))
+    graph_iri = stages.release_iri(release.id)
+    if graph_iri != one.guessed or isinstance(one.stored, Exception):
+        return replace(one, release=release, undecided=True)
+    digest = curation.digest(release.id)
+    if not force and _stored_key(one.stored) == (release.content_hash, __version__, digest):
+        return replace(one, release=release, unchanged=True)
+    try:
+        triples = list(_release_graph(release, graph_iri, stages, curation, digest))
+    except Exception as error:
+        return replace(one, release=release, error=failure_message(one.path, error, expected))
+    return replace(one, release=release, triples=triples)
+
+
+def _worker_context() -> Any:
+    """Fork where there is fork (the workers start at once, with this process's modules loaded)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _warm_up() -> None:
+    """Load the extractor's knowledge and its spaCy pipeline (by extracting a short invented text);
+    an extractor that fails here fails on each release, which reports it."""
+    with suppress(Exception):
+        extract_readable(read.parse_release("Customs officers met the police in Lisbon.\n", "warm-up", "-"))
+
+
+def _compiler(engine: str) -> Callable[[], None]:
+    """Compile the shapes for the ``indexed`` engine (what the first batch would do)."""
+
+    def compile_shapes() -> None:
+        if validation.resolve_engine(engine) == "indexed":
+            validation.batch_engine(validation.default_shapes(), ontology())
+
+    return compile_shapes
+
+
+def _extracted_in_workers(
+    store: Store,
+    files: list[Path],
+    stages: Stages,
+    force: bool,
+    curation: Curation,
+    workers: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[Extracted]:
+    """Each of ``files`` read, extracted, mapped and curated by ``workers`` processes, in file order;
+    a few chunks ahead of the one this process takes, so that memory stays bounded.  ``meanwhile``
+    runs here once the first chunks are out (work the first batch needs: the shapes compiled)."""
+    chunks = [files[start : start + WORKER_CHUNK] for start in range(0, len(files), WORKER_CHUNK)]
+    ahead: deque[tuple[list[Extracted], Future[list[Extracted]]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_worker_context(),
+        initializer=_start_worker,
+        initargs=(stages, curation, force),
+    ) as pool:
+
+        def submit(chunk: list[Path]) -> None:
+            looked = [_looked_up(store, stages, path) for path in chunk]
+            ahead.append((looked, pool.submit(_extract_chunk, looked)))
+
+        queued = iter(chunks)
+        for chunk in islice(queued, 3 * workers):
+            submit(chunk)
+        if meanwhile is not None:
+            with suppress(Exception):  # the first batch meets the same error and reports it
+                meanwhile()
+        while ahead:
+            looked, future = ahead.popleft()
+            if (chunk := next(queued, None)) is not None:
+                submit(chunk)
+            try:
+                done = future.result()
+            except Exception as error:  # a worker process died (killed, out of memory)
+                reason = " ".join(str(error).split()) or type(error).__name__
+                failure = "the worker process failed"
+                done = [replace(one, error=f"{one.path}: {failure}: {reason}") for one in looked]
+            yield from done
+
+
+def _looked_up(store: Store, stages: Stages, path: Path) -> Extracted:
+    """A file to extract, with the stored version of the graph its name gives."""
+    guessed = stages.release_iri(identity.release_id(path.name))
+    try:
+        stored: Any = store.graph_metadata(guessed)
+    except Exception as error:  # reported when the file's turn comes, as _prepare_one would
+        stored = error
+    return Extracted(path, guessed, stored)
+
+
+def _admit(
+    store: Store,
+    one: Extracted,
+    stages: Stages,
+    report: IngestReport,
+    seen: dict[URIRef, tuple[str, Path]],
+    force: bool,
+    curation: Curation,
+) -> Pending | None:
+    """What :func:`_prepare_one` makes of a file, from what a worker made of it."""
+    if one.release is None:
+        report.add("failed", one.path, one.error or f"{one.path}: not read")
+        return None
+    if one.undecided:
+        return _prepare_one(store, one.path, stages, report, seen, force, curation)
+    release = one.release
+    graph_iri = one.guessed
+    _claim(seen, graph_iri, release.id, one.path)
+    _check_release_id(one.stored, release.id, graph_iri)
+    if one.unchanged:
+        report.unchanged.append(release.id)
+        return None
+    if one.error is not None:
+        report.add("failed", one.path, one.error)
+        return None
+    return Pending(one.path, release, graph_iri, one.triples or [])
 
 
 def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:

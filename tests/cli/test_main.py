@@ -76,8 +76,7 @@ def test_errors_are_one_line_and_debug_shows_the_traceback(
 def test_progress_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from cckg.cli import common as cli
 
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
-    assert cli.progress("ingest") is None
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    bar = cli.progress("ingest")
-    assert bar is not None and list(bar([Path("a"), Path("b")])) == [Path("a"), Path("b")]
+    for terminal in (False, True):
+        monkeypatch.setattr(sys.stderr, "isatty", lambda terminal=terminal: terminal)
+        shown = cli.progress("ingest")
+        assert list(shown([Path("a"), Path("b")])) == [Path("a"), Path("b")]

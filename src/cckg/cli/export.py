@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cckg import formats
-from cckg.cli.common import CliError, handle_errors, store_for
+from cckg.cli.common import CliError, Steps, handle_errors, large_store, store_for
 from cckg.cli.options import emit, output_options
 
 VIEW_NAMES = ("agencies", "agency-crime", "people", "operations", "entities")
@@ -84,8 +84,14 @@ def export(
 
     if fmt == "csv" and output in (None, "-"):
         raise CliError("csv writes two files (nodes and edges): give -o FILE.csv")
-    with store_for(ctx, read_only=True) as store:
-        files = render.export_view(store, view, fmt, render.filters_from(filters), title, max_nodes)
+    steps = Steps(f"export {view}", 2, plain=large_store(ctx))
+    try:
+        steps(f"building the {view} view and its {fmt}")
+        with store_for(ctx, read_only=True) as store:
+            files = render.export_view(store, view, fmt, render.filters_from(filters), title, max_nodes)
+        steps("writing")
+    finally:
+        steps.close()
     if fmt == "csv":
         for path, data in zip(exporter.csv_paths(str(output)), (files["nodes"], files["edges"]), strict=True):
             emit(data, path)

@@ -43,6 +43,14 @@ from cckg.errors import CckgError
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write every problem (failed, skipped, invalid, not read) to FILE as JSON Lines, as it happens.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes that read and extract the releases (default: the number of CPUs; "
+    "1: in this process). The store is written by this process alone; the result is the same for any N.",
+)
 @click.pass_context
 @handle_errors
 def ingest(
@@ -52,6 +60,7 @@ def ingest(
     curation_dir: Path | None,
     store_invalid: bool,
     report_path: Path | None,
+    workers: int | None,
 ) -> None:
     """Read, extract, validate and store releases.
 
@@ -69,6 +78,7 @@ def ingest(
       $ cckg --store out/store ingest data/releases
       $ cckg --store out/store ingest --force --curation data/curation data/releases
       $ cckg --store out/store ingest --report problems.jsonl data/releases
+      $ cckg --store out/store ingest --workers 4 generated/releases
     """
     from cckg import pipeline
     from cckg.ingest import curate
@@ -86,6 +96,7 @@ def ingest(
                 curation=curation,
                 store_invalid=store_invalid,
                 on_problem=problem_noter(log),
+                workers=workers or cpu_count(),
             )
     except (CckgError, OSError) as error:
         if not report.files and not report.problems:
@@ -99,6 +110,16 @@ def ingest(
     lost = close_log(log)
     failed = lost or report.of("store")
     ctx.exit(EXIT_ERROR if failed else EXIT_OK if report.ok else EXIT_NONCONFORMING)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def problem_noter(log: Any) -> Callable[[Any], None]:

@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 
 from cckg import formats
-from cckg.cli.common import EXIT_NONCONFORMING, EXIT_OK, CliError, handle_errors, note, store_for
+from cckg.cli.common import (
+    EXIT_NONCONFORMING,
+    EXIT_OK,
+    CliError,
+    Steps,
+    handle_errors,
+    large_store,
+    note,
+    store_for,
+)
 from cckg.cli.options import FormatChoice, emit, output_options
 
 
@@ -83,18 +92,29 @@ def validate(
         shapes.parse(path, format="turtle")
     if with_store and not files:
         raise click.UsageError("--with-store validates FILEs against the store: give the FILEs")
-    if not files:
-        with store_for(ctx, read_only=True) as store:
-            report = validation.validate_store(store, shapes=shapes, engine=engine)
-    elif with_store:
-        data = validation.load_files(files, input_format)
-        with store_for(ctx, read_only=True) as store:
-            report = validation.validate_with_store(
-                data, store, shapes, skip=[VOCABULARY_GRAPH], engine=engine
+    steps = Steps("validate", 2, plain=not files and large_store(ctx))
+    try:
+        if not files:
+            steps("validating the store")
+            with store_for(ctx, read_only=True) as store:
+                report = validation.validate_store(store, shapes=shapes, engine=engine)
+        elif with_store:
+            steps("validating the files with the store")
+            data = validation.load_files(files, input_format)
+            with store_for(ctx, read_only=True) as store:
+                report = validation.validate_with_store(
+                    data, store, shapes, skip=[VOCABULARY_GRAPH], engine=engine
+                )
+        else:
+            steps("validating the files")
+            report = validation.validate_graph(
+                validation.load_files(files, input_format), shapes, engine=engine
             )
-    else:
-        report = validation.validate_graph(validation.load_files(files, input_format), shapes, engine=engine)
-    emit(validation.render(report, fmt, allow_warnings), output)
+        steps("writing the report")
+        rendered = validation.render(report, fmt, allow_warnings)
+    finally:
+        steps.close()
+    emit(rendered, output)
     if fmt != "text" or output not in (None, "-"):
         note(validation.summary(report, allow_warnings))
     ctx.exit(EXIT_OK if report.ok(allow_warnings) else EXIT_NONCONFORMING)

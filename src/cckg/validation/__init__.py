@@ -55,16 +55,17 @@ from __future__ import annotations
 import os
 import tempfile
 import weakref
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.graph import ReadOnlyGraphAggregate
+from rdflib.namespace import RDF
 from rdflib.term import Node, URIRef
 
 from cckg import namespaces, resources
-from cckg.namespaces import VOCABULARY_GRAPH
+from cckg.namespaces import CCKG, VOCABULARY_GRAPH
 from cckg.store import OxigraphStore, Store
 from cckg.validation.batch import BatchEngine, union_index
 from cckg.validation.context import (
@@ -194,7 +195,7 @@ def validate_graph(
 
 
 def validate_batch(
-    datas: Sequence[rdflib.Graph],
+    datas: Sequence[rdflib.Graph | list[Triple]],
     store: Store,
     shapes: rdflib.Graph | None = None,
     ontology: rdflib.Graph | None = None,
@@ -208,32 +209,57 @@ def validate_batch(
     Every graph is validated with the store as it is, leaving out ``skip`` and the graphs of all
     the releases in ``datas`` (the batch replaces them): no graph of the batch sees another.  The
     store's context is read once for the batch (:func:`store_contexts`), and with the ``indexed``
-    engine the shapes run once for the batch (:mod:`cckg.validation.batch`).
+    engine the shapes run once for the batch (:mod:`cckg.validation.batch`).  A graph may be given
+    as the list of its triples (what ingest's worker processes make), which saves building it.
     """
     shapes = shapes if shapes is not None else default_shapes()
     ontology = ontology if ontology is not None else namespaces.ontology()
-    releases = set().union(*(release_iris(data) for data in datas)) if datas else set()
+    triples = [data if isinstance(data, list) else list(data) for data in datas]
+    releases = {s for own in triples for s in _releases(own)}
     skip = [*skip, *sorted(releases - set(skip), key=str)]
     chosen = resolve_engine(engine)
     batch = batch_engine(shapes, ontology) if chosen == "indexed" else None
     if batch is None:
         fallback = "pyshacl" if chosen == "indexed" else chosen
         return [
-            validate_with_store(data, store, shapes, ontology, skip=skip, engine=fallback) for data in datas
+            validate_with_store(_graph(data), store, shapes, ontology, skip=skip, engine=fallback)
+            for data in datas
         ]
-    triples = [list(data) for data in datas]
     contexts = store_contexts(store, triples, skip)
     graphs = batch.graphs([[*own, *context] for own, context in zip(triples, contexts, strict=True)])
     focus = [{s for s, _, _ in own} for own in triples]
     reports = []
     for data, graph, wanted, outcome in zip(datas, graphs, focus, batch.run(graphs, focus), strict=True):
         if outcome is None:  # a graph the batch cannot validate exactly: pySHACL validates it
-            reports.append(validate_with_store(data, store, shapes, ontology, skip=skip, engine="pyshacl"))
+            alone = validate_with_store(_graph(data), store, shapes, ontology, skip=skip, engine="pyshacl")
+            reports.append(alone)
         elif not outcome.results:  # what _report gives for a report without results about ``wanted``
             reports.append(LazyReport(True, [], batch.empty_report_graph))
         else:
             reports.append(_report(batch.report_graph(outcome), shapes, lambda nodes, g=graph: g, wanted))
     return reports
+
+
+Triple = tuple[Node, Node, Node]
+
+
+_RDF_TYPE, _RELEASE = str(RDF.type), str(CCKG.Release)
+
+
+def _releases(triples: list[Triple]) -> Iterator[URIRef]:
+    """:func:`release_iris` of a graph given as its triples (terms compared as text, in C)."""
+    for s, p, o in triples:
+        if str.__eq__(o, _RELEASE) and str.__eq__(p, _RDF_TYPE) and type(o) is URIRef and type(s) is URIRef:
+            yield s
+
+
+def _graph(data: rdflib.Graph | list[Triple]) -> rdflib.Graph:
+    """``data`` as an rdflib graph."""
+    if isinstance(data, rdflib.Graph):
+        return data
+    graph = rdflib.Graph()
+    graph.addN((s, p, o, graph) for s, p, o in data)
+    return graph
 
 
 _ByOntology = weakref.WeakKeyDictionary[rdflib.Graph, BatchEngine | None]
