@@ -83,7 +83,7 @@ def fill(store: OxigraphStore, templates_: list[str], start: int, stop: int, fol
     with path.open("w", encoding="utf-8") as out:
         for k in range(start, stop):
             out.write(copy(templates_, k))
-    store.bulk_load_quads(path.read_bytes())
+    store.bulk_load_quads(path=path)
     path.unlink()
     return time.perf_counter() - began
 

@@ -177,3 +177,14 @@ def test_quad_dumps_hold_the_named_graphs_only() -> None:
         dataset.parse(data=store.dump("nquads"), format="nquads")
         assert len(dataset.default_graph) == 0
         assert isomorphic(dataset.graph(EX.r1), release("r1"))
+
+
+def test_bulk_loaded_graphs_are_in_the_merged_graph_too(tmp_path: Path) -> None:
+    lines = [f"<{AGENCY}> <{RDF.type}> <{CCKG.Agency}> <{EX[name]}> ." for name in ("r1", "r2")]
+    (tmp_path / "fill.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with OxigraphStore() as store:
+        store.bulk_load_quads(path=tmp_path / "fill.nq")
+        assert count(store, "?s ?p ?o") == 1
+        assert isomorphic(merged(store), union_of_named(store))
+        store.remove_graphs([EX.r1])
+        assert count(store, "?s ?p ?o") == 1  # r2 still states it

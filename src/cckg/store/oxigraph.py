@@ -139,13 +139,21 @@ class OxigraphStore(Store):
                 raise StoreError(f"not stored: {DISK_FULL} (store {self.path})") from None
             raise StoreError(f"update failed: {_one_line(error)}") from None
 
-    def bulk_load_quads(self, data: bytes) -> None:
-        """Load N-Quads of new named graphs without a transaction (a benchmark's or a test's store
-        built fast), their triples added to the merged graph too.  Not for graphs already stored:
-        :meth:`Store.replace_graph` keeps the support rule, this does not."""
-        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-        merged = (ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-        self.oxigraph.bulk_extend([*quads, *merged])
+    def bulk_load_quads(
+        self, data: bytes | None = None, *, path: str | os.PathLike[str] | None = None
+    ) -> None:
+        """Load N-Quads (``data``, or the file at ``path``) of new named graphs without a
+        transaction (a benchmark's or a test's store built fast), their triples added to the
+        merged graph too.  Not for graphs already stored: :meth:`Store.replace_graph` keeps the
+        support rule, this does not."""
+        where = {"path": str(path)} if path is not None else {}
+
+        def quads() -> Any:
+            for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS, **where):
+                yield quad
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+        self.oxigraph.bulk_extend(quads())
 
     def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
         return dump_dataset(self.oxigraph, format, graph, merged=not self._union)
