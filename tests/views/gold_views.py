@@ -1,8 +1,8 @@
 """What each view should hold, worked out from the gold facts of generated releases (no store).
 
-Facts are told apart by what identifies them in docs/data-model.md: an event by its series and
-ordinal (else kind, name, start and participants), an agreement by kind, name, date and parties,
-an operation by name and start, a cooperation statement by its release and pair.
+Facts are told apart by what identifies them in docs/data-model.md: an event by its series, its
+members and its ordinal (else kind, name, start and participants), an agreement by kind, name,
+date and parties, an operation by name and start, a cooperation statement by its release and pair.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ def facts(golds: Iterable[dict]) -> dict[tuple, Fact]:
         names = keys(gold)
         for event in gold["events"]:
             who = frozenset(names[p] for p in event["participants"])
-            ident = ("event", event.get("series"), event["ordinal"]) if event.get("series") and event[
-                "ordinal"] is not None else ("event", event["kind"], event["name"], event["start"], who)
+            numbered = event.get("series") and event["ordinal"] is not None
+            ident = ("event", event["series"], event["ordinal"], who) if numbered else (
+                "event", event["kind"], event["name"], event["start"], who)  # fmt: skip
             found.setdefault(ident, Fact("event", set(who), year(event["start"])))
         for agreement in gold["agreements"]:
             who = frozenset(names[p] for p in agreement["parties"])
