@@ -131,3 +131,30 @@ def test_each_part_of_a_compound_is_an_agency(kb: Knowledge) -> None:
     assert agencies._compound_part("Strelsau Province", "Customs", kb) == "strelsau-province-customs"
     assert agencies._compound_part("Ruritania", "Police", kb) == "ruritania-police"
     assert agencies._compound_part("Atlantis", "Customs", kb) == "atlantis-customs"
+
+
+def test_a_name_spelled_out_before_its_acronym(kb: Knowledge) -> None:
+    found = facts("The Board of Harbour Pilots (BHP) met the RCS. The BHP thanked it.", kb)
+    assert named(found)["Board of Harbour Pilots"] == (None, "other", ["BHP"])
+    # Connectors and the words of a long name: "on", and several letters from one word.
+    text = "It met the Commission on Reef Protection (CORP) and the Narcotics Control Board (NACOB)."
+    found = facts(text, kb)
+    assert {a.name: a.acronyms for a in found.agencies} == {
+        "Commission on Reef Protection": ["CORP"],
+        "Narcotics Control Board": ["NACOB"],
+    }
+
+
+def test_a_spelled_out_name_must_name_an_organisation(kb: Knowledge) -> None:
+    found = facts("The Coastal Safety Programme (CSP) and the Blue River Union Plan (BRUP) began.", kb)
+    assert found.agencies == []
+    # The initials must give the acronym: only the words that do are the name.
+    found = facts("Officers of the new Grain Union (GU) met.", kb)
+    assert named(found) == {"Grain Union": (None, "other", ["GU"])}
+
+
+def test_an_acronym_defined_in_the_text_wins_over_the_gazetteer(kb: Knowledge) -> None:
+    text = "The Fisheries Regulation Agency (FRA) met the RCS. The FRA signed."
+    found = facts(text, kb)
+    names = sorted(a.name for a in found.agencies)
+    assert names == ["Fisheries Regulation Agency", "Ruritania Customs Service"]

@@ -97,6 +97,86 @@ def _led_re(kb: Knowledge) -> re.Pattern[str]:
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
 
 
+@derived
+def _spelled_run_re(kb: Knowledge) -> re.Pattern[str]:
+    """The words right before an acronym's bracket that may spell it out: capitalised words and
+    the connectors between them ("Commission on Human Rights and Administrative Justice")."""
+    joins = alternation(kb.agency_words.acronym_connectors)
+    word = r"[A-Z][\w'’.]*(?:-[A-Za-z][\w'’]*)*"
+    return re.compile(rf"(?:(?:{word}|{joins})\s+){{1,12}}$")
+
+
+@derived
+def _organisation_words(kb: Knowledge) -> tuple[frozenset[str], frozenset[str]]:
+    words = kb.agency_words
+    return (
+        frozenset(w.lower() for w in words.organisation_words),
+        frozenset(w.lower() for w in words.non_organisation_words),
+    )
+
+
+def _spells(letters: str, words: list[str], connectors: frozenset[str]) -> bool:
+    """Whether ``letters`` (an acronym) spells ``words`` out: each capitalised word gives its
+    initial and maybe a few more of its letters ("NACOB": Narcotics Control Board), a connector
+    or a part after a hyphen gives its initial or nothing."""
+    parts: list[tuple[str, bool]] = []
+    for word in words:
+        pieces = word.split("-")
+        required = word.lower() not in connectors
+        parts.append((pieces[0], required))
+        parts.extend((piece, False) for piece in pieces[1:] if piece)
+    seen: set[tuple[int, int]] = set()
+
+    def fits(i: int, j: int) -> bool:
+        if (i, j) in seen:
+            return False
+        seen.add((i, j))
+        if j == len(parts):
+            return i == len(letters)
+        word, required = parts[j]
+        if not required and fits(i, j + 1):
+            return True
+        if i >= len(letters) or word[:1].upper() != letters[i]:
+            return False
+        rest, k = word[1:].upper(), i + 1
+        if fits(k, j + 1):
+            return True
+        for char in rest:  # further letters of the same word, in order
+            if k < len(letters) and char == letters[k]:
+                k += 1
+                if fits(k, j + 1):
+                    return True
+            if k - i > 3:
+                break
+        return False
+
+    return fits(0, 0)
+
+
+def _spelled_out(text: str, bracket: int, acronym: str, kb: Knowledge) -> tuple[int, str] | None:
+    """The name that ``acronym`` spells out right before its bracket at ``bracket``: the shortest
+    run of words there whose initials give the acronym and that names an organisation
+    ("the Financial Intelligence Centre (FIC)" -> "Financial Intelligence Centre")."""
+    run = _spelled_run_re(kb).search(text, max(0, bracket - 160), bracket)
+    letters = "".join(c for c in acronym.upper() if c.isalpha())
+    if run is None or len(letters) < 2:
+        return None
+    connectors = frozenset(w.lower() for w in kb.agency_words.acronym_connectors)
+    words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", run.group(0))]
+    for first in range(len(words) - 1, -1, -1):
+        start, word = words[first]
+        if not word[:1].isupper() or word in kb.agency_words.leading_words:
+            continue
+        names = [w for _, w in words[first:]]
+        if _spells(letters, names, connectors):
+            lowered = {w.lower().strip(".") for n in names for w in (n, *n.split("-"))}
+            organisation, other = _organisation_words(kb)
+            if not lowered & organisation or lowered & other:
+                return None
+            return run.start() + start, " ".join(names)
+    return None
+
+
 def _compound_part(part: str, head: str, kb: Knowledge) -> str:
     """The agency one part of a compound names: "Korea" + "Customs" -> Korea Customs Service; a
     part the gazetteer does not know becomes an agency of its own ("Guangdong Police")."""
@@ -170,9 +250,20 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
         acronym = match.group("acr")
         if sum(c.isupper() for c in acronym) < 2:
             continue
+        # The bracket defines the acronym: a gazetteer agency that has it is not meant here.
+        candidates = [m for m in candidates if not (match.start() < m.start < match.end())]
+        taken = [span for span in taken if not (match.start() < span[0] < match.end())]
         before = [m for m in candidates if 0 <= match.start() - m.end <= 2]
         if before:
             defined[acronym] = before[-1].key
+            continue
+        spelled = _spelled_out(text, match.start(), acronym, kb)
+        if spelled and free(spelled[0], spelled[0] + len(spelled[1])):
+            begin, name = spelled
+            key = slug(name)
+            candidates.append(Mention(begin, begin + len(name), key, name, "name before its acronym"))
+            taken.append((begin, begin + len(name)))
+            defined[acronym] = key
             continue
         unknown = _unknown_re(kb).search(text, max(0, match.start() - 120), match.start())
         while unknown and unknown.end() < match.start() - 2:
@@ -205,8 +296,15 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
             candidates.append(Mention(match.start(), match.end(), key, match.group(1), "gazetteer name"))
             taken.append(match.span())
 
-    # Later uses of acronyms defined in the text.
+    # Later uses of acronyms defined in the text, also where the gazetteer gives the acronym
+    # to another agency.
     for acronym, key in defined.items():
+        candidates = [
+            Mention(m.start, m.end, key, m.text, "acronym defined in the text")
+            if m.text == acronym and m.key != key
+            else m
+            for m in candidates
+        ]
         for match in re.finditer(rf"(?<![\w&]){re.escape(acronym)}(?![\w&])", text):
             if free(*match.span()):
                 defined_here = "acronym defined in the text"

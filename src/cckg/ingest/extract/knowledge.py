@@ -67,6 +67,9 @@ class AgencyWords:  # data/patterns/agency-names.yaml
     leading_words: list[str]
     led_suffixes: list[str]
     customs_head_word: str
+    acronym_connectors: list[str]
+    organisation_words: list[str]
+    non_organisation_words: list[str]
 
 
 @dataclass(frozen=True)
