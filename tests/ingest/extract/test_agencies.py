@@ -158,3 +158,6 @@ def test_an_acronym_defined_in_the_text_wins_over_the_gazetteer(kb: Knowledge) -
     found = facts(text, kb)
     names = sorted(a.name for a in found.agencies)
     assert names == ["Fisheries Regulation Agency", "Ruritania Customs Service"]
+    # Spelled out as the gazetteer's body written a little otherwise: still that body.
+    found = facts("The Anti-Graft Bureaus (AGB) met. The AGB signed.", kb)
+    assert [a.name for a in found.agencies] == ["Anti-Graft Bureau of Ruritania"]

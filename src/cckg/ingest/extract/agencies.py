@@ -153,6 +153,19 @@ def _spells(letters: str, words: list[str], connectors: frozenset[str]) -> bool:
     return fits(0, 0)
 
 
+def _same_words(name: str, known: GazetteerAgency | None) -> bool:
+    """Whether ``name`` is a gazetteer agency's name but for a word or an ending
+    ("World Customs Organizations" for the World Customs Organization)."""
+    if known is None:
+        return False
+    words = {w.lower().rstrip("s") for w in re.findall(r"\w+", name)}
+    for other in (known.name, *known.aliases):
+        theirs = {w.lower().rstrip("s") for w in re.findall(r"\w+", other)}
+        if len(words & theirs) * 2 > len(words | theirs):
+            return True
+    return False
+
+
 def _spelled_out(text: str, bracket: int, acronym: str, kb: Knowledge) -> tuple[int, str] | None:
     """The name that ``acronym`` spells out right before its bracket at ``bracket``: the shortest
     run of words there whose initials give the acronym and that names an organisation
@@ -170,8 +183,9 @@ def _spelled_out(text: str, bracket: int, acronym: str, kb: Knowledge) -> tuple[
         names = [w for _, w in words[first:]]
         if _spells(letters, names, connectors):
             lowered = {w.lower().strip(".") for n in names for w in (n, *n.split("-"))}
+            singular = {w[:-1] for w in lowered if w.endswith("s")}  # "Bureaus", "Offices"
             organisation, other = _organisation_words(kb)
-            if not lowered & organisation or lowered & other:
+            if not (lowered | singular) & organisation or lowered & other:
                 return None
             return run.start() + start, " ".join(names)
     return None
@@ -250,14 +264,19 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
         acronym = match.group("acr")
         if sum(c.isupper() for c in acronym) < 2:
             continue
-        # The bracket defines the acronym: a gazetteer agency that has it is not meant here.
-        candidates = [m for m in candidates if not (match.start() < m.start < match.end())]
-        taken = [span for span in taken if not (match.start() < span[0] < match.end())]
         before = [m for m in candidates if 0 <= match.start() - m.end <= 2]
         if before:
             defined[acronym] = before[-1].key
             continue
         spelled = _spelled_out(text, match.start(), acronym, kb)
+        inside = [m for m in candidates if match.start() < m.start < match.end()]
+        if spelled and inside:
+            if _same_words(spelled[1], kb.agencies.get(inside[0].key)):
+                defined[acronym] = inside[0].key  # the gazetteer's body, written a little otherwise
+                continue
+            # The text spells the acronym out as another body than the gazetteer's: that one.
+            candidates = [m for m in candidates if m not in inside]
+            taken = [span for span in taken if not (match.start() < span[0] < match.end())]
         if spelled and free(spelled[0], spelled[0] + len(spelled[1])):
             begin, name = spelled
             key = slug(name)

@@ -63,9 +63,7 @@ def find_cooperation(
             if item not in found.evidence:
                 found.evidence.append(item)
 
-    for event in events:
-        if event.status != "held":
-            continue
+    for event in events:  # held or planned: "will visit the FRA tomorrow" pairs the two sides
         members = [p for p in event.participants if not _own_session(event, p, ctx)]
         leads = [o for o in event.organizers if o in members] or members[:1]
         # "two bilateral conferences": separate events, so their guests did not meet each other.
@@ -79,7 +77,39 @@ def find_cooperation(
         for pair in _pairs(operation.led_by, operation.participants, small):
             link(pair, operation.evidence, confidence.operation_cooperation)
     _cue_sentences(ctx, link)
+    _joint_lists(ctx, link)
     return list(links.values())
+
+
+def _joint_lists(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
+    """Agencies listed together ("A and B", "A, B and the C") in a sentence that says they act
+    jointly: "A and B conducted a joint operation", "A and B have been working closely"."""
+    joint = phrase_regex(tuple(ctx.kb.cooperation_words.joint_words))
+    stated = ctx.kb.confidence.stated_cooperation
+    done: set[tuple[int, int]] = set()
+    for match in joint.finditer(ctx.content):
+        start, end = ctx.sentence_span(match.start())
+        if (start, end) in done or start == end:
+            continue
+        done.add((start, end))
+        mentions = [m for m in ctx.agencies.at(start, end) if m.key in ctx.agencies.agencies]
+        group: list[str] = []
+        for previous, mention in zip([None, *mentions], mentions, strict=False):
+            joined = previous is not None and _LIST_GAP.fullmatch(ctx.content[previous.end : mention.start])
+            if not joined:
+                _link_all(group, ctx, link, stated, start, end)
+                group = []
+            group.append(mention.key)
+        _link_all(group, ctx, link, stated, start, end)
+
+
+_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?")
+
+
+def _link_all(keys: list[str], ctx: Context, link, confidence: float, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
+    names = list(dict.fromkeys(ctx.agencies.name(k) for k in keys))
+    for a, b in combinations(names, 2):
+        link(tuple(sorted((a, b))), [ctx.evidence(start, end)], confidence)
 
 
 def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]

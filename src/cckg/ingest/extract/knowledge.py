@@ -176,6 +176,7 @@ class CooperationWords:  # data/patterns/cooperation.yaml
     governing_sessions: list[str]
     several_events_suffixes: list[str]
     small_group: int
+    joint_words: list[str]
 
 
 @dataclass(frozen=True)
