@@ -111,3 +111,35 @@ def test_short_references_and_name_cuts(kb: Knowledge) -> None:
 
 def _ctx(text: str, kb: Knowledge):
     return context(text, kb)[1]
+
+
+def test_a_name_then_its_title_after_a_comma_in_any_case(kb: Knowledge) -> None:
+    found = officials("Ana Roe, deputy commissioner of the Freedonia Police Force, met the RCS.", kb)
+    assert found == {
+        "Ana Roe": (
+            None,
+            "deputy commissioner of the Freedonia Police Force",
+            "deputy commissioner",
+            "Freedonia Police Force",
+        )
+    }
+    # An acronym and a word before the title are part of it; "said" ends it.
+    found = officials("The boat was stopped. Ivo Kral, RCS Director said it was a record.", kb)
+    assert found == {"Ivo Kral": (None, "RCS Director", "RCS Director", "Ruritania Customs Service")}
+
+
+def test_a_title_after_a_name_ends_before_a_new_clause(kb: Knowledge) -> None:
+    found = officials("Signing for the RCS was Jan Rook, Director while the FRA sent no one.", kb)
+    assert found["Jan Rook"][1] == "Director"
+
+
+def test_words_that_begin_a_sentence_are_not_a_name_before_a_title(kb: Knowledge) -> None:
+    found = officials("In July, Director Ivo Kral of the RCS met the FRA.", kb)
+    assert list(found) == ["Ivo Kral"]
+
+
+def test_initials_inside_a_name_and_honorifics_in_a_row(kb: Knowledge) -> None:
+    found = officials("Mr Juno R. Vale of the RCS met Ms. Dr. Ana Roe of the FRA.", kb)
+    assert {name: found[name][0] for name in found} == {"Juno R. Vale": "Mr", "Ana Roe": "Ms Dr"}
+    found = officials("Mr Ali bin Hj. Omar of the RCS met Ms Ana Au. The FRA sent no one.", kb)
+    assert set(found) == {"Ali bin Hj. Omar", "Ana Au"}

@@ -77,6 +77,9 @@ class PeopleWords:  # data/patterns/people.yaml
     name_particles: list[str]
     name_stops: list[str]
     title_connectors: list[str]
+    non_name_words: list[str]
+    title_stops: list[str]
+    name_abbreviations: list[str]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,12 @@ def _name_re(kb: Knowledge) -> str:
     """A personal name: capitalised words, particles before a capitalised word ("bin"), and a
     short lower-case last word before punctuation ("Ko Kwang hyo,")."""
     particle = f"(?:{alternation(kb.people_words.name_particles)})"
-    return rf"{_WORD}(?:\s+(?:{_WORD}|{particle}(?=\s+[A-Z])))*(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
+    short = alternation(kb.people_words.name_abbreviations)
+    initial = rf"(?:[A-Z]\.|{short})(?=\s+[A-Z])"  # "Juvymax R. Uy", "Ahmad bin Hj. Maslan"
+    return (
+        rf"{_WORD}(?:\s+(?:{initial}|{_WORD}|{particle}(?=\s+[A-Z])))*"
+        rf"(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
+    )
 
 
 @derived
@@ -46,7 +51,10 @@ class PeopleFinding:
 def _honorific_re(kb: Knowledge) -> re.Pattern[str]:
     honorifics = sorted(kb.honorifics, key=len, reverse=True)
     alternatives = "|".join(re.escape(h.rstrip(".")) + r"\.?" for h in honorifics)
-    return re.compile(rf"(?<![\w.])(?P<hon>{alternatives})\s+(?P<name>{_name_re(kb)})")
+    # Honorifics may come in a row: "H.E. Mr. Tomas Vale", "Datuk Hj. Ahmad bin Ali".
+    return re.compile(
+        rf"(?<![\w.])(?P<hon>(?:{alternatives})(?:\s+(?:{alternatives}))*)\s+(?P<name>{_name_re(kb)})"
+    )
 
 
 @derived
@@ -153,7 +161,8 @@ def find_people(
         name = _clean_name(match.group("name"), stops, match.start("name"), kb)
         if name:
             start = match.start("name")
-            raw.append((match.start(), start + len(name), name, match.group("hon").rstrip(".")))
+            honorific = re.sub(r"(?<=[a-z])\.", "", " ".join(match.group("hon").split()))
+            raw.append((match.start(), start + len(name), name, honorific))
     # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong",
     # "the Commissioner Against Corruption, Chan Tsz King,".
     for title in titles:
@@ -167,6 +176,29 @@ def find_people(
             if name and not agencies.at(title.end, title.end + after.end()):
                 start = title.end + after.start(1)
                 raw.append((start, start + len(name), name, None))
+    # A name, then its title after a comma: "Ana Roe, deputy head of the Harbour Division",
+    # "Jan Rook, NCA Branch Commander said".
+    taken = [(s, e) for s, e, _, _ in raw]
+    for match in _name_then_title_re(kb).finditer(text):
+        start, title_start = match.start("name"), match.start("title")
+        if any(s <= start < e for s, e in taken) or agencies.at(start, match.end("name")):
+            continue
+        name = _clean_name(match.group("name"), stops, start, kb)
+        words = name.split()
+        if len(words) < 2 or name in kb.countries or name in kb.cities or words[0] in _honorific_words(kb):
+            continue
+        if words[0] in kb.people_words.non_name_words:  # "In July, Commissioner ..."
+            continue
+        if any(t.start <= start < t.end for t in titles):
+            continue
+        title_text = " ".join(match.group("title").split())
+        inside = agencies.at(title_start, match.end("title"))
+        agency = inside[-1].key if inside else None
+        head = title_text.split(" of ")[0] if agency is not None else title_text
+        if not any(t.start == title_start for t in titles):
+            titles.append(_Title(title_start, match.end("title"), title_text, agency, head))
+        raw.append((start, start + len(name), name, None))
+        taken.append((start, start + len(name)))
     raw.sort()
 
     def sentence_of(offset: int) -> tuple[int, int]:
@@ -226,6 +258,22 @@ def find_people(
         elif agencies.mentions:  # nobody else named nearby: the agency the release comes from
             official.agency = agencies.mentions[0].key
     return found
+
+
+@derived
+def _name_then_title_re(kb: Knowledge) -> re.Pattern[str]:
+    """A personal name at the start of a clause, a comma, and a clause that holds a post title
+    within its first words, in any case ("Jan Rook, acting deputy commissioner of ...")."""
+    titles = alternation([t for t in kb.titles if t[:1].isupper()], spaced=True)
+    clause = r"(?:[^,;:\"“”()\n.]|(?<=\b[A-Z])\.)"  # a dot only after an initial ("U.S.")
+    stops = alternation(kb.people_words.title_stops)
+    return re.compile(
+        rf"(?:^|(?<=[\n“\"(—–:;])|(?<=[.,]\s)|(?<=[a-z]\s))\s*"
+        rf"(?P<name>{_name_re(kb)}),\s+"
+        rf"(?P<title>(?:[\w&/’'.-]+\s+){{0,3}}?(?i:{titles})\b(?:(?!\s(?:{stops})\b){clause}){{0,90}}?)"
+        rf"(?=\s*(?:[,;:\"“”()\n]|\.(?!\w)|\s(?:{stops})\b|$))",
+        re.MULTILINE,
+    )
 
 
 def _gap_is_acronym(gap: str) -> bool:
