@@ -97,13 +97,8 @@ def _led_re(kb: Knowledge) -> re.Pattern[str]:
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z&/.-]{1,11})\s*\)")
 
 
-@derived
-def _spelled_run_re(kb: Knowledge) -> re.Pattern[str]:
-    """The words right before an acronym's bracket that may spell it out: capitalised words and
-    the connectors between them ("Commission on Human Rights and Administrative Justice")."""
-    joins = alternation(kb.agency_words.acronym_connectors)
-    word = r"[A-Z][\w'’.]*(?:-[A-Za-z][\w'’]*)*"
-    return re.compile(rf"(?:(?:{word}|{joins})\s+){{1,12}}$")
+_TOKEN = re.compile(r"\S+")
+_RUN_WORD = re.compile(r"[A-Z][\w'’.]*(?:-[A-Za-z][\w'’]*)*")
 
 
 @derived
@@ -170,12 +165,17 @@ def _spelled_out(text: str, bracket: int, acronym: str, kb: Knowledge) -> tuple[
     """The name that ``acronym`` spells out right before its bracket at ``bracket``: the shortest
     run of words there whose initials give the acronym and that names an organisation
     ("the Financial Intelligence Centre (FIC)" -> "Financial Intelligence Centre")."""
-    run = _spelled_run_re(kb).search(text, max(0, bracket - 160), bracket)
     letters = "".join(c for c in acronym.upper() if c.isalpha())
-    if run is None or len(letters) < 2:
+    window = max(0, bracket - 160)
+    if len(letters) < 2 or not text[window:bracket][-1:].isspace():
         return None
-    connectors = frozenset(w.lower() for w in kb.agency_words.acronym_connectors)
-    words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", run.group(0))]
+    joins = set(kb.agency_words.acronym_connectors)
+    words: list[tuple[int, str]] = []  # capitalised words and connectors, back from the bracket
+    for token in reversed(list(_TOKEN.finditer(text, window, bracket))[-12:]):
+        if token.group(0) not in joins and not _RUN_WORD.fullmatch(token.group(0)):
+            break
+        words.insert(0, (token.start(), token.group(0)))
+    connectors = frozenset(w.lower() for w in joins)
     for first in range(len(words) - 1, -1, -1):
         start, word = words[first]
         if not word[:1].isupper() or word in kb.agency_words.leading_words:
@@ -187,7 +187,7 @@ def _spelled_out(text: str, bracket: int, acronym: str, kb: Knowledge) -> tuple[
             organisation, other = _organisation_words(kb)
             if not (lowered | singular) & organisation or lowered & other:
                 return None
-            return run.start() + start, " ".join(names)
+            return start, " ".join(names)
     return None
 
 

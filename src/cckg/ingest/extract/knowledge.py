@@ -79,6 +79,7 @@ class PeopleWords:  # data/patterns/people.yaml
     title_connectors: list[str]
     non_name_words: list[str]
     title_stops: list[str]
+    title_non_starters: list[str]
     name_abbreviations: list[str]
 
 

@@ -179,11 +179,13 @@ def find_people(
     # A name, then its title after a comma: "Ana Roe, deputy head of the Harbour Division",
     # "Jan Rook, NCA Branch Commander said".
     taken = [(s, e) for s, e, _, _ in raw]
-    for match in _name_then_title_re(kb).finditer(text):
-        start, title_start = match.start("name"), match.start("title")
-        if any(s <= start < e for s, e in taken) or agencies.at(start, match.end("name")):
+    for start, found_name, title_start, title_end in _names_then_titles(text, kb):
+        end = start + len(found_name)
+        if any(s <= start < e for s, e in taken) or any(
+            m.start < end and start < m.end for m in agencies.mentions
+        ):
             continue
-        name = _clean_name(match.group("name"), stops, start, kb)
+        name = _clean_name(found_name, stops, start, kb)
         words = name.split()
         if len(words) < 2 or name in kb.countries or name in kb.cities or words[0] in _honorific_words(kb):
             continue
@@ -191,12 +193,12 @@ def find_people(
             continue
         if any(t.start <= start < t.end for t in titles):
             continue
-        title_text = " ".join(match.group("title").split())
-        inside = agencies.at(title_start, match.end("title"))
+        title_text = " ".join(text[title_start:title_end].split())
+        inside = agencies.at(title_start, title_end)
         agency = inside[-1].key if inside else None
         head = title_text.split(" of ")[0] if agency is not None else title_text
         if not any(t.start == title_start for t in titles):
-            titles.append(_Title(title_start, match.end("title"), title_text, agency, head))
+            titles.append(_Title(title_start, title_end, title_text, agency, head))
         raw.append((start, start + len(name), name, None))
         taken.append((start, start + len(name)))
     raw.sort()
@@ -261,19 +263,42 @@ def find_people(
 
 
 @derived
-def _name_then_title_re(kb: Knowledge) -> re.Pattern[str]:
-    """A personal name at the start of a clause, a comma, and a clause that holds a post title
-    within its first words, in any case ("Jan Rook, acting deputy commissioner of ...")."""
+def _title_after_comma_re(kb: Knowledge) -> re.Pattern[str]:
+    """A clause that holds a post title within its first words, in any case ("acting deputy
+    commissioner of ...", "NCA Branch Commander"), up to where the clause ends."""
     titles = alternation([t for t in kb.titles if t[:1].isupper()], spaced=True)
     clause = r"(?:[^,;:\"“”()\n.]|(?<=\b[A-Z])\.)"  # a dot only after an initial ("U.S.")
     stops = alternation(kb.people_words.title_stops)
+    starts = alternation(kb.people_words.title_non_starters)
     return re.compile(
-        rf"(?:^|(?<=[\n“\"(—–:;])|(?<=[.,]\s)|(?<=[a-z]\s))\s*"
-        rf"(?P<name>{_name_re(kb)}),\s+"
-        rf"(?P<title>(?:[\w&/’'.-]+\s+){{0,3}}?(?i:{titles})\b(?:(?!\s(?:{stops})\b){clause}){{0,90}}?)"
-        rf"(?=\s*(?:[,;:\"“”()\n]|\.(?!\w)|\s(?:{stops})\b|$))",
-        re.MULTILINE,
+        rf"(?!(?:{starts})\s)(?:[\w&/’'.-]+\s+){{0,3}}?(?i:{titles})\b"
+        rf"(?:(?!\s(?:{stops})\b){clause}){{0,90}}?"
+        rf"(?=\s*(?:[,;:\"“”()\n]|\.(?!\w)|\s(?:{stops})\b|$))"
     )
+
+
+@derived
+def _name_before_comma_re(kb: Knowledge) -> re.Pattern[str]:
+    """A personal name at the start of a clause, searched in a stretch that ends at a comma."""
+    return re.compile(
+        rf"(?:^|(?<=[\n“\"(—–:;])|(?<=[.,]\s)|(?<=[a-z]\s))\s*(?P<name>{_name_re(kb)})$", re.MULTILINE
+    )
+
+
+_COMMA = re.compile(r"(?<=[\w.’']),\s+")
+
+
+def _names_then_titles(text: str, kb: Knowledge) -> list[tuple[int, str, int, int]]:
+    """(name start, name, title start, title end) of each "Jan Rook, <title>" in ``text``."""
+    found = []
+    for comma in _COMMA.finditer(text):
+        title = _title_after_comma_re(kb).match(text, comma.end())
+        if title is None:
+            continue
+        name = _name_before_comma_re(kb).search(text, max(0, comma.start() - 80), comma.start())
+        if name is not None:
+            found.append((name.start("name"), name.group("name"), title.start(), title.end()))
+    return found
 
 
 def _gap_is_acronym(gap: str) -> bool:
