@@ -161,3 +161,13 @@ def test_an_acronym_defined_in_the_text_wins_over_the_gazetteer(kb: Knowledge) -
     # Spelled out as the gazetteer's body written a little otherwise: still that body.
     found = facts("The Anti-Graft Bureaus (AGB) met. The AGB signed.", kb)
     assert [a.name for a in found.agencies] == ["Anti-Graft Bureau of Ruritania"]
+
+
+def test_a_possessive_place_is_not_part_of_an_unknown_name(kb: Knowledge) -> None:
+    found = facts("Officers of Freedonia's Harbour Bureau met the RCS. The Harbour Bureau thanked them.", kb)
+    assert "Harbour Bureau" in named(found)
+
+
+def test_an_unknown_name_with_a_for_tail(kb: Knowledge) -> None:
+    found = facts("The Liaison Bureau for Ruritania met. The Liaison Bureau for Ruritania signed.", kb)
+    assert named(found)["Liaison Bureau for Ruritania"] == ("XR", "other", [])

@@ -66,7 +66,7 @@ def _unknown_re(kb: Knowledge) -> re.Pattern[str]:
     joins = alternation(words.name_connectors)
     return re.compile(
         rf"\b(?P<name>(?:{word}\s+(?:(?:{joins})\s+)?){{0,5}}?(?:{head}))"
-        rf"(?P<of>\s+of\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?(?!\s*[A-Z][a-z])"
+        rf"(?P<of>\s+(?:of|for)\s+(?:the\s+)?{word}(?:\s+(?:and\s+)?{word}){{0,3}})?(?!\s*[A-Z][a-z])"
     )
 
 
@@ -210,10 +210,17 @@ def _leading_title_re(kb: Knowledge) -> re.Pattern[str]:
 
 
 def _strip_title(start: int, name: str, kb: Knowledge) -> tuple[int, str]:
-    """Drop a leading article or post title: "President of Integrity Authority of Hungary"."""
+    """Drop a leading article or post title: "President of Integrity Authority of Hungary", and
+    a possessive place: "Xland's National Customs Agency"."""
     lead = _leading_title_re(kb).match(name)
     cut = lead.end() if lead else 0
+    possessive = _POSSESSIVE.match(name, cut)
+    if possessive and _place_code(possessive.group(1), kb):
+        cut = possessive.end()
     return start + cut, name[cut:]
+
+
+_POSSESSIVE = re.compile(r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})['’]s\s+(?=[A-Z])")
 
 
 def _place_code(text: str, kb: Knowledge) -> str | None:
