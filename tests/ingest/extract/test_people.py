@@ -143,3 +143,21 @@ def test_initials_inside_a_name_and_honorifics_in_a_row(kb: Knowledge) -> None:
     assert {name: found[name][0] for name in found} == {"Juno R. Vale": "Mr", "Ana Roe": "Ms Dr"}
     found = officials("Mr Ali bin Hj. Omar of the RCS met Ms Ana Au. The FRA sent no one.", kb)
     assert set(found) == {"Ali bin Hj. Omar", "Ana Au"}
+
+
+def test_a_title_written_out_after_an_honorific_name_is_kept_whole(kb: Knowledge) -> None:
+    found = officials("Ms. Ana Roe, RCS Regional Director for Zenda, met the FRA.", kb)
+    assert found["Ana Roe"][1] == "RCS Regional Director for Zenda"
+    # A rank before the name gives way to the post written out after it ...
+    found = officials("Director Ivo Kral, Secretary General of the FRA, met the RCS.", kb)
+    assert found["Ivo Kral"][1] == "Secretary General of the FRA"
+    # ... but not to the title of the next person in a list.
+    found = officials("Director Ivo Kral, Deputy Commissioner Mr Jan Rook and the RCS met.", kb)
+    assert found["Ivo Kral"][1] == "Director"
+
+
+def test_a_title_tail_to_a_place_and_a_title_across_a_line_break(kb: Knowledge) -> None:
+    found = officials("They met the Director to Zenda, Mr Ivo Kral; the FRA agreed.", kb)
+    assert found["Ivo Kral"][1] == "Director to Zenda"
+    found = officials("A speech by Mr Jan Rook, Secretary General\n\nDr. Ana Roe of the RCS spoke.", kb)
+    assert found["Ana Roe"][1] is None

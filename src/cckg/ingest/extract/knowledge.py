@@ -80,6 +80,8 @@ class PeopleWords:  # data/patterns/people.yaml
     non_name_words: list[str]
     title_stops: list[str]
     title_non_starters: list[str]
+    title_tail_starts: list[str]
+    title_modifiers: list[str]
     name_abbreviations: list[str]
 
 

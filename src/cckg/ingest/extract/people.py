@@ -81,7 +81,8 @@ _TITLE_WORD = r"(?:&|[A-Z](?:\.[A-Z])+\.?|[A-Z][\w&'’/-]*)"
 def _title_tail(kb: Knowledge) -> re.Pattern[str]:
     """The "of ..." tail of a post title: "of the Korea Customs Service"."""
     joins = alternation(kb.people_words.title_connectors)
-    return re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|{joins}))*")
+    starts = alternation(kb.people_words.title_tail_starts)
+    return re.compile(rf"\s+(?:{starts})\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|{joins}))*")
 
 
 @derived
@@ -181,6 +182,14 @@ def find_people(
     taken = [(s, e) for s, e, _, _ in raw]
     for start, found_name, title_start, title_end in _names_then_titles(text, kb):
         end = start + len(found_name)
+        if any(s <= start < e for s, e in taken) and not any(t.start <= title_start < t.end for t in titles):
+            # "Ms Ana Roe, RCS Regional Representative for ...": found by the honorific; the title
+            # after it is kept whole.
+            title_text = " ".join(text[title_start:title_end].split())
+            inside = agencies.at(title_start, title_end)
+            agency = inside[-1].key if inside else None
+            titles.append(_Title(title_start, title_end, title_text, agency, title_text.split(" of ")[0]))
+            continue
         if any(s <= start < e for s, e in taken) or any(
             m.start < end and start < m.end for m in agencies.mentions
         ):
@@ -207,12 +216,26 @@ def find_people(
         return next(((s, e) for s, e in sentences if s <= offset < e), (offset, offset))
 
     def title_for(start: int, end: int) -> _Title | None:
-        before = [t for t in titles if 0 <= start - t.end <= 3 or _gap_is_acronym(text[t.end : start])]
+        before = [
+            t
+            for t in titles
+            if (0 <= start - t.end <= 3 and "\n" not in text[t.end : start])
+            or _gap_is_acronym(text[t.end : start])
+        ]
+        after = [
+            t
+            for t in titles
+            if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,").lower() in ("", "the")
+        ]
+        if (
+            before
+            and after
+            and len(after[0].text) > len(before[-1].text)
+            and not _honorific_re(kb).match(text[after[0].end : after[0].end + 30].lstrip(" ,;"))
+        ):
+            return after[0]  # "Minister Amr Adel, Chairman of ...": the title written out after the name
         if before:
             return before[-1]
-        after = [
-            t for t in titles if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,") in ("", "the")
-        ]
         return after[0] if after else None
 
     for start, end, name, honorific in raw:
@@ -270,8 +293,9 @@ def _title_after_comma_re(kb: Knowledge) -> re.Pattern[str]:
     clause = r"(?:[^,;:\"“”()\n.]|(?<=\b[A-Z])\.)"  # a dot only after an initial ("U.S.")
     stops = alternation(kb.people_words.title_stops)
     starts = alternation(kb.people_words.title_non_starters)
+    modifiers = alternation(kb.people_words.title_modifiers)
     return re.compile(
-        rf"(?!(?:{starts})\s)(?:[\w&/’'.-]+\s+){{0,3}}?(?i:{titles})\b"
+        rf"(?!(?:{starts})\s)(?:(?:[A-Z][\w&/’'.-]*|{modifiers})\s+){{0,3}}?(?i:{titles})\b"
         rf"(?:(?!\s(?:{stops})\b){clause}){{0,90}}?"
         rf"(?=\s*(?:[,;:\"“”()\n]|\.(?!\w)|\s(?:{stops})\b|$))"
     )
