@@ -171,3 +171,19 @@ def test_a_possessive_place_is_not_part_of_an_unknown_name(kb: Knowledge) -> Non
 def test_an_unknown_name_with_a_for_tail(kb: Knowledge) -> None:
     found = facts("The Liaison Bureau for Ruritania met. The Liaison Bureau for Ruritania signed.", kb)
     assert named(found)["Liaison Bureau for Ruritania"] == ("XR", "other", [])
+
+
+def test_the_country_of_an_unknown_agency_from_its_context(kb: Knowledge) -> None:
+    found = facts("The Harbour Board (HB) of Freedonia met the RCS.", kb)
+    assert named(found)["Harbour Board"][0] == "XF"
+    # Else the first place of its sentence, else the country the release names most.
+    found = facts("In Ruritania the Grain Union (GU) met. The Coast Board (CB) signed.", kb)
+    assert named(found)["Grain Union"][0] == "XR" and named(found)["Coast Board"][0] == "XR"
+
+
+def test_a_bare_head_refers_back_to_the_agency_named_with_it(kb: Knowledge) -> None:
+    found = facts("The Ruritania Customs Service met the FRA. The Customs Service thanked it.", kb)
+    assert sorted(a.name for a in found.agencies) == [
+        "Freedonia Revenue Administration",
+        "Ruritania Customs Service",
+    ]

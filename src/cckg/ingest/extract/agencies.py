@@ -5,6 +5,8 @@ does not know, recognised by pattern ("Royal Thai Customs", "Customs Department 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -309,6 +311,13 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
         end = start + len(name)
         if not name or not free(start, end) or name in kb.countries or len(name.split()) < 2:
             continue
+        if name.lower() in kb.agency_words.agency_heads:
+            # A bare head ("the Customs Service") refers back to the last agency named with it.
+            earlier = [m for m in candidates if m.end <= start and _ends_with(m, name, kb)]
+            if earlier:
+                candidates.append(Mention(start, end, earlier[-1].key, name, "reference back"))
+                taken.append((start, end))
+            continue
         code = _place_code(name, kb)
         if code is None and text.count(name) < 2:
             continue
@@ -385,6 +394,52 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
             found.agencies[key].acronyms.append(acronym)
     found.mentions = candidates
     return found
+
+
+def _ends_with(mention: Mention, head: str, kb: Knowledge) -> bool:
+    lowered = head.lower()
+    return any(n.lower().endswith(lowered) for n in _names_of(mention.key, mention.text, kb))
+
+
+def infer_countries(
+    found: AgencyFinding,
+    text: str,
+    places: list[Mention],
+    sentence: Callable[[int], tuple[int, int]],
+    kb: Knowledge,
+) -> None:
+    """A country for each agency the gazetteer does not know and whose name names none: the
+    place right after its first mention ("the Anti-Graft Office (AGO) of Xland", "..., Xland"),
+    else the first place of its sentence, else the country the release names most."""
+    codes = [p.key.partition(":")[2] for p in places if p.key.startswith("country:")]
+    counted = Counter(codes)
+    main = counted.most_common(1)[0][0] if codes else None
+    for key, agency in found.agencies.items():
+        if agency.country is not None or agency.kind == "intergovernmental" or key in kb.agencies:
+            continue
+        first = next((m for m in found.mentions if m.key == key), None)
+        if first is None:
+            continue
+        start, end = sentence(first.start)
+        near = [
+            p
+            for p in places
+            if first.end <= p.start <= first.end + 30 and _AFTER_NAME.fullmatch(text[first.end : p.start])
+        ]
+        inside = [p for p in places if start <= p.start < end]
+        for place in (*near[:1], *inside[:1]):
+            agency.country = _country_of(place, kb)
+            break
+        else:
+            agency.country = main
+
+
+_AFTER_NAME = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:,\s*|\s+(?:of|in)\s+(?:the\s+)?)")
+
+
+def _country_of(place: Mention, kb: Knowledge) -> str | None:
+    kind, _, value = place.key.partition(":")
+    return value if kind == "country" else kb.cities[value].country
 
 
 def _gazetteer_reason(surface: str, known: GazetteerAgency | None) -> str:
