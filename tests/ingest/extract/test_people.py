@@ -161,3 +161,15 @@ def test_a_title_tail_to_a_place_and_a_title_across_a_line_break(kb: Knowledge) 
     assert found["Ivo Kral"][1] == "Director to Zenda"
     found = officials("A speech by Mr Jan Rook, Secretary General\n\nDr. Ana Roe of the RCS spoke.", kb)
     assert found["Ana Roe"][1] is None
+
+
+def test_a_name_right_after_the_agency_of_a_title_with_no_honorific(kb: Knowledge) -> None:
+    found = officials("It signed with Director of the Freedonia Police Force Ivo Kral today.", kb)
+    assert found["Ivo Kral"][1:] == (
+        "Director of the Freedonia Police Force",
+        "Director",
+        "Freedonia Police Force",
+    )
+    # The agency's acronym and country may stand between them.
+    found = officials("It met Director of the Harbour Board (HB) of Freedonia Ana Roe.", kb)
+    assert found["Ana Roe"][1] == "Director of the Harbour Board"

@@ -115,6 +115,7 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding, kb: Knowledge) -> list
                 end = mention.end + len(re.sub(r"(?:\s+and)?\s*$", "", text[mention.end : honorific.start()]))
             while _title_tail_end(kb).search(text[mention.start : end]):
                 end = text.rfind(" ", 0, end)
+            end = _tail_before_name(text, mention.end, end, agencies, kb)
         note = _TITLE_NOTE.match(text, end)
         if note and not re.fullmatch(r"\([A-Z&/.-]+\)", note.group(0).strip()):
             end = note.end()
@@ -126,6 +127,40 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding, kb: Knowledge) -> list
         head = title_text.split(" of ")[0] if agency is not None else title_text
         found.append(_Title(mention.start, end, title_text, agency, " ".join(head.split())))
     return found
+
+
+def _tail_before_name(text: str, start: int, end: int, agencies: AgencyFinding, kb: Knowledge) -> int:
+    """Where a title's tail ends when a name follows the agency in it: "Commissioner of the Xland
+    Revenue Service Jan Rook" ends after "Service"."""
+    inside = agencies.at(start, end)
+    if not inside:
+        return end
+    rest = text[inside[-1].end : end]
+    words = rest.split()
+    organisation = {w.lower() for w in kb.agency_words.organisation_words} | set(kb.agency_words.agency_heads)
+    if re.fullmatch(rf"\s+{_WORD}(?:\s+{_WORD}){{1,3}}", rest) and not organisation & {
+        w.lower() for w in words
+    }:
+        return inside[-1].end
+    return end
+
+
+@derived
+def _locator_re(kb: Knowledge) -> re.Pattern[str]:
+    """What may stand between a title and the name after it: the agency's acronym and its
+    country ("Chief of the Anti-Graft Office (AGO) of Xland Jan Rook")."""
+    countries = alternation(sorted(kb.countries, key=len, reverse=True))
+    return re.compile(
+        rf"(?:\s*\([A-Z][\w&/.-]{{1,11}}\))?(?:\s+of\s+(?:the\s+)?(?:{countries}))?(?=\s+[A-Z])"
+    )
+
+
+def _is_locator(text: str, start: int, end: int, kb: Knowledge) -> bool:
+    """Whether ``text[start:end]`` is an acronym and country between a title and a name."""
+    if not 0 < end - start <= 80:
+        return False
+    locator = _locator_re(kb).match(text, start)
+    return bool(locator and locator.end() > start and not text[locator.end() : end].strip())
 
 
 @derived
@@ -167,15 +202,18 @@ def find_people(
     # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong",
     # "the Commissioner Against Corruption, Chan Tsz King,".
     for title in titles:
-        after = re.match(rf"\s+({_name_re(kb)})", text[title.end :]) or re.match(
-            rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[title.end :]
-        )
+        locator = _locator_re(kb).match(text, title.end)
+        after_at = locator.end() if locator else title.end  # past "(AGO) of Xland"
+        after = re.match(rf"\s+({_name_re(kb)})", text[after_at:])
+        if after is None:
+            after_at = title.end
+            after = re.match(rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[after_at:])
         if after and after.group(1).split()[0].rstrip(".").lower() in _honorific_words(kb):
             continue  # "the Commissioner, Mr Woo": found by its honorific
-        if after and not any(s <= title.end + 1 <= e for s, e, _, _ in raw):
-            name = _clean_name(after.group(1), stops, title.end + after.start(1), kb)
-            if name and not agencies.at(title.end, title.end + after.end()):
-                start = title.end + after.start(1)
+        if after and not any(s <= after_at + 1 <= e for s, e, _, _ in raw):
+            name = _clean_name(after.group(1), stops, after_at + after.start(1), kb)
+            if name and not agencies.at(after_at, after_at + after.end()):
+                start = after_at + after.start(1)
                 raw.append((start, start + len(name), name, None))
     # A name, then its title after a comma: "Ana Roe, deputy head of the Harbour Division",
     # "Jan Rook, NCA Branch Commander said".
@@ -221,6 +259,7 @@ def find_people(
             for t in titles
             if (0 <= start - t.end <= 3 and "\n" not in text[t.end : start])
             or _gap_is_acronym(text[t.end : start])
+            or _is_locator(text, t.end, start, kb)
         ]
         after = [
             t
