@@ -187,3 +187,8 @@ def test_a_bare_head_refers_back_to_the_agency_named_with_it(kb: Knowledge) -> N
         "Freedonia Revenue Administration",
         "Ruritania Customs Service",
     ]
+
+
+def test_an_unknown_name_ends_on_a_whole_head_word(kb: Knowledge) -> None:
+    found = facts("Ruritania Bureau Commissioner Ivo Kral met Freedonia Departmental staff.", kb)
+    assert found.agencies == []

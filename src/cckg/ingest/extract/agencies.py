@@ -67,7 +67,7 @@ def _unknown_re(kb: Knowledge) -> re.Pattern[str]:
     word = rf"(?!(?:{alternation(words.non_name_words)})\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*\b"
     joins = alternation(words.name_connectors)
     return re.compile(
-        rf"\b(?P<name>(?:{word}\s+(?:(?:{joins})\s+)?){{0,5}}?(?:{head}))"
+        rf"\b(?P<name>(?:{word}\s+(?:(?:{joins})\s+)?){{0,5}}?(?:{head}))(?![\w-])"
         rf"(?P<of>\s+(?:of|for)\s+(?:the\s+)?{word}(?:\s+(?:and\s+)?{word}){{0,3}})?(?!\s*[A-Z][a-z])"
     )
 
