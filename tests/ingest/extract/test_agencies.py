@@ -192,3 +192,11 @@ def test_a_bare_head_refers_back_to_the_agency_named_with_it(kb: Knowledge) -> N
 def test_an_unknown_name_ends_on_a_whole_head_word(kb: Knowledge) -> None:
     found = facts("Ruritania Bureau Commissioner Ivo Kral met Freedonia Departmental staff.", kb)
     assert found.agencies == []
+
+
+def test_a_body_that_also_names_a_region_only_where_it_acts(kb: Knowledge) -> None:
+    # The test knowledge lists the Union of the Two Realms among the names that are also regions.
+    found = facts("Goods bound for UTR ports came into the UTR. The UTR's budget grew. The RCS acted.", kb)
+    assert [a.name for a in found.agencies] == ["Ruritania Customs Service"]
+    found = facts("The RCS met with the support of the UTR through its fund.", kb)
+    assert sorted(a.name for a in found.agencies) == ["Ruritania Customs Service", "Union of the Two Realms"]

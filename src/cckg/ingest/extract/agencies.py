@@ -372,6 +372,7 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
             and m.key != candidates[i + 1].key
         )
     ]
+    candidates = _without_regions(candidates, text, kb)
     for mention in candidates:
         agency = found.agencies.get(mention.key)
         if agency is None:
@@ -394,6 +395,43 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
             found.agencies[key].acronyms.append(acronym)
     found.mentions = candidates
     return found
+
+
+@derived
+def _region_keys(kb: Knowledge) -> frozenset[str]:
+    names = {n.lower() for n in kb.agency_words.also_regions}
+    return frozenset(
+        key
+        for key, a in kb.agencies.items()
+        if {n.lower() for n in (a.name, *a.acronyms, *a.aliases)} & names
+    )
+
+
+@derived
+def _as_place_re(kb: Knowledge) -> re.Pattern[str]:
+    """A region's name used as a place: "into the EU", "within the EU"."""
+    return re.compile(rf"\b(?:{alternation(kb.agency_words.region_prepositions)})\s+the\s+$")
+
+
+@derived
+def _as_modifier_re(kb: Knowledge) -> re.Pattern[str]:
+    """A region's name used as a modifier: "EU ports", "EU Member States", "the EU's budget"."""
+    words = alternation(kb.agency_words.region_non_modifiers)
+    return re.compile(rf"(?:['’]s\b|\s+(?!(?:{words})\b)[a-z]|\s+Member\s+States?\b|-)")
+
+
+def _without_regions(candidates: list[Mention], text: str, kb: Knowledge) -> list[Mention]:
+    """Drop a body that also names a region (the European Union) when every mention of it is the
+    region: "into the EU", "EU ports", "EU Member States", "the EU's budget"."""
+    regions = _region_keys(kb)
+    as_region = {m.key for m in candidates if m.key in regions}
+    for mention in candidates:
+        if mention.key in as_region and not (
+            _as_place_re(kb).search(text[max(0, mention.start - 16) : mention.start])
+            or _as_modifier_re(kb).match(text, mention.end)
+        ):
+            as_region.discard(mention.key)
+    return [m for m in candidates if m.key not in as_region]
 
 
 def _ends_with(mention: Mention, head: str, kb: Knowledge) -> bool:

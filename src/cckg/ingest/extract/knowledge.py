@@ -70,6 +70,9 @@ class AgencyWords:  # data/patterns/agency-names.yaml
     acronym_connectors: list[str]
     organisation_words: list[str]
     non_organisation_words: list[str]
+    also_regions: list[str]
+    region_non_modifiers: list[str]
+    region_prepositions: list[str]
 
 
 @dataclass(frozen=True)
