@@ -200,3 +200,8 @@ def test_a_body_that_also_names_a_region_only_where_it_acts(kb: Knowledge) -> No
     assert [a.name for a in found.agencies] == ["Ruritania Customs Service"]
     found = facts("The RCS met with the support of the UTR through its fund.", kb)
     assert sorted(a.name for a in found.agencies) == ["Ruritania Customs Service", "Union of the Two Realms"]
+
+
+def test_a_post_is_not_an_unknown_agency(kb: Knowledge) -> None:
+    found = facts("The Ruritania Director of Customs met the FRA.", kb)
+    assert [a.name for a in found.agencies] == ["Freedonia Revenue Administration"]

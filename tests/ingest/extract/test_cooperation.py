@@ -100,3 +100,9 @@ def test_an_agreement_of_many_parties_pairs_the_first_with_each_other(kb: Knowle
     text = "The RLO signed a Memorandum of Understanding with the RCS, the FRA, the FPF and the AGB."
     found = set(pairs(text, kb))
     assert found == {tuple(sorted((RLO, x))) for x in (RCS, FRA, FPF, AGB)}
+
+
+def test_an_agency_is_not_paired_with_its_own_unit(kb: Knowledge) -> None:
+    # The test gazetteer's id of the Marine Bureau extends the id of the RCS.
+    text = "The RCS, the FRA and the RMB conducted a joint patrol."
+    assert set(pairs(text, kb)) == {(FRA, RCS), (FRA, "Ruritania Customs Marine Bureau")}

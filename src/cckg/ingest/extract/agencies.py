@@ -311,6 +311,8 @@ def find_agencies(doc: Doc, text: str, kb: Knowledge) -> AgencyFinding:
         end = start + len(name)
         if not name or not free(start, end) or name in kb.countries or len(name.split()) < 2:
             continue
+        if set(name.split()) & _post_words(kb):
+            continue  # "Hong Kong Commissioner of Customs" is a post, not an agency
         if name.lower() in kb.agency_words.agency_heads:
             # A bare head ("the Customs Service") refers back to the last agency named with it.
             earlier = [m for m in candidates if m.end <= start and _ends_with(m, name, kb)]
@@ -432,6 +434,12 @@ def _without_regions(candidates: list[Mention], text: str, kb: Knowledge) -> lis
         ):
             as_region.discard(mention.key)
     return [m for m in candidates if m.key not in as_region]
+
+
+@derived
+def _post_words(kb: Knowledge) -> frozenset[str]:
+    """Post titles of one word ("Commissioner", "Director"): never inside an agency's name."""
+    return frozenset(t for t in kb.titles if " " not in t and "-" not in t and t[:1].isupper())
 
 
 def _ends_with(mention: Mention, head: str, kb: Knowledge) -> bool:

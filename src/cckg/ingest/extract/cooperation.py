@@ -14,7 +14,7 @@ from itertools import combinations
 from cckg.ingest.extract.context import Context
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, phrase_regex
-from cckg.model import Agreement, Cooperation, Event, Evidence, Operation
+from cckg.model import Agency, Agreement, Cooperation, Event, Evidence, Operation
 
 
 @derived
@@ -55,8 +55,10 @@ def find_cooperation(
     words, confidence = ctx.kb.cooperation_words, ctx.kb.confidence
     small = words.small_group
 
+    by_name = {a.name: a for a in ctx.agencies.agencies.values()}
+
     def link(pair: tuple[str, str], evidence: list[Evidence], confidence: float) -> None:
-        if pair[0] == pair[1]:
+        if pair[0] == pair[1] or _unit_of(by_name.get(pair[0]), by_name.get(pair[1])):
             return
         found = links.setdefault(pair, Cooperation(pair, confidence=confidence))
         for item in evidence[:1]:
@@ -81,6 +83,20 @@ def find_cooperation(
     _cue_sentences(ctx, link)
     _joint_lists(ctx, link)
     return list(links.values())
+
+
+def _unit_of(a: Agency | None, b: Agency | None) -> bool:
+    """Whether one of two agencies is a unit of the other (an agency stands for its units): its
+    gazetteer id extends the other's ("wco-rilo-ap" of "wco"), or its name begins with the
+    other's acronym ("WCO Regional Office ...")."""
+    if a is None or b is None:
+        return False
+    for body, unit in ((a, b), (b, a)):
+        if body.key and unit.key and unit.key.startswith(body.key + "-"):
+            return True
+        if any(unit.name.startswith(f"{acronym} ") for acronym in body.acronyms):
+            return True
+    return False
 
 
 def _joint_lists(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
