@@ -173,3 +173,15 @@ def test_a_name_right_after_the_agency_of_a_title_with_no_honorific(kb: Knowledg
     # The agency's acronym and country may stand between them.
     found = officials("It met Director of the Harbour Board (HB) of Freedonia Ana Roe.", kb)
     assert found["Ana Roe"][1] == "Director of the Harbour Board"
+
+
+def test_a_post_in_lower_case_right_before_a_name(kb: Knowledge) -> None:
+    found = officials("The RCS said so. RCS director Ivo Kral said the case was closed.", kb)
+    assert found == {"Ivo Kral": (None, "director", "director", "Ruritania Customs Service")}
+    found = officials("The FRA met the RCS and the director to Zenda, Ana Roe.", kb)
+    assert found["Ana Roe"][1] == "director to Zenda"
+
+
+def test_a_name_after_a_closing_quote_then_its_title(kb: Knowledge) -> None:
+    found = officials("“We act,” Ana Roe, deputy commissioner of the RCS, said.", kb)
+    assert found["Ana Roe"][1] == "deputy commissioner of the RCS"

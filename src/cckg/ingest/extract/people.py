@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from cckg.ingest.extract.agencies import AgencyFinding
 from cckg.ingest.extract.knowledge import Knowledge, derived
-from cckg.ingest.extract.nlp import Mention, alternation, matchers, spans, within
+from cckg.ingest.extract.nlp import Mention, alternation, matchers, phrase_regex, spans, within
 from cckg.model import Official
 
 _WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
@@ -215,6 +215,16 @@ def find_people(
             if name and not agencies.at(after_at, after_at + after.end()):
                 start = after_at + after.start(1)
                 raw.append((start, start + len(name), name, None))
+    # A post in lower case right before a name: "investigations manager Jan Rook said".
+    for match in _lower_title_re(kb).finditer(text):
+        start = match.start("name")
+        if any(s <= start < e for s, e, _, _ in raw) or any(t.start <= match.start() < t.end for t in titles):
+            continue
+        name = _clean_name(match.group("name"), stops, start, kb)
+        if len(name.split()) >= 2 and not agencies.at(start, start + len(name)):
+            title_text = " ".join(match.group("title").split())
+            titles.append(_Title(match.start("title"), match.end("title"), title_text, None, title_text))
+            raw.append((start, start + len(name), name, None))
     # A name, then its title after a comma: "Ana Roe, deputy head of the Harbour Division",
     # "Jan Rook, NCA Branch Commander said".
     taken = [(s, e) for s, e, _, _ in raw]
@@ -341,10 +351,21 @@ def _title_after_comma_re(kb: Knowledge) -> re.Pattern[str]:
 
 
 @derived
+def _lower_title_re(kb: Knowledge) -> re.Pattern[str]:
+    """A post title written in lower case, with a "to"/"of"/"for" place, right before a name."""
+    titles = phrase_regex(tuple({t.lower() for t in kb.titles if t[:1].isupper()}), ignore_case=False)
+    starts = alternation(kb.people_words.title_tail_starts)
+    return re.compile(  # the titles as one trie: a place where none starts fails at once
+        rf"(?P<title>{titles.pattern}(?:\s+(?:{starts})\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?),?"
+        rf"\s+(?P<name>{_name_re(kb)})"
+    )
+
+
+@derived
 def _name_before_comma_re(kb: Knowledge) -> re.Pattern[str]:
     """A personal name at the start of a clause, searched in a stretch that ends at a comma."""
     return re.compile(
-        rf"(?:^|(?<=[\n“\"(—–:;])|(?<=[.,]\s)|(?<=[a-z]\s))\s*(?P<name>{_name_re(kb)})$", re.MULTILINE
+        rf"(?:^|(?<=[\n“\"(—–:;])|(?<=[.,”’\"]\s)|(?<=[a-z]\s))\s*(?P<name>{_name_re(kb)})$", re.MULTILINE
     )
 
 
