@@ -62,8 +62,8 @@ def _compound_re(kb: Knowledge) -> re.Pattern[str]:
 @derived
 def _unknown_re(kb: Knowledge) -> re.Pattern[str]:
     words = kb.agency_words
-    heads = sorted(words.agency_heads, key=len, reverse=True)
-    head = "|".join(re.escape(h.title()).replace(r"\-", "-") for h in heads)
+    # The heads as one trie (a place where none starts fails at once), capitalised.
+    head = phrase_regex(tuple(h.title() for h in words.agency_heads), ignore_case=False).pattern
     word = rf"(?!(?:{alternation(words.non_name_words)})\b)[A-Z][\w&'’]*(?:-[A-Za-z][\w'’]*)*\b"
     joins = alternation(words.name_connectors)
     return re.compile(
@@ -75,7 +75,7 @@ def _unknown_re(kb: Knowledge) -> re.Pattern[str]:
 @derived
 def _head_re(kb: Knowledge) -> re.Pattern[str]:
     heads = {h.split()[-1].title() for h in kb.agency_words.agency_heads}
-    return re.compile(r"\b(?:" + "|".join(sorted(heads)) + r")\b")
+    return phrase_regex(tuple(sorted(heads)), ignore_case=False)  # one trie of the head words
 
 
 def _windowed(pattern: re.Pattern[str], text: str, anchor: str, reach: int = 200) -> list[re.Match[str]]:
