@@ -106,3 +106,7 @@ def test_an_agency_is_not_paired_with_its_own_unit(kb: Knowledge) -> None:
     # The test gazetteer's id of the Marine Bureau extends the id of the RCS.
     text = "The RCS, the FRA and the RMB conducted a joint patrol."
     assert set(pairs(text, kb)) == {(FRA, RCS), (FRA, "Ruritania Customs Marine Bureau")}
+
+
+def test_a_cooperation_noun_then_with_a_few_words_later(kb: Knowledge) -> None:
+    assert set(pairs("The RCS has ties of long standing with the FPF.", kb)) == {(FPF, RCS)}

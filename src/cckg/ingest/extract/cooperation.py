@@ -25,6 +25,14 @@ def _between_re(kb: Knowledge) -> re.Pattern[str]:
 
 
 @derived
+def _with_re(kb: Knowledge) -> re.Pattern[str]:
+    """ "intelligence exchange and analysis with X", "close ties with X": a cooperation noun and,
+    within a few words, "with"."""
+    nouns = alternation(kb.cooperation_words.between_nouns)
+    return re.compile(rf"\b(?:{nouns})(?:\s+[\w-]+){{0,3}}?\s+with\b", re.IGNORECASE)
+
+
+@derived
 def _session_re(kb: Knowledge) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternation(kb.cooperation_words.governing_sessions)})\b")
 
@@ -141,7 +149,8 @@ def _cue_sentences(ctx: Context, link) -> None:  # type: ignore[no-untyped-def]
         for a, b in combinations(named[:2], 2):
             link(tuple(sorted((a, b))), [ctx.evidence(start, end)], stated)
     done: set[int] = set()
-    for match in cues.finditer(ctx.content):
+    found = [*cues.finditer(ctx.content), *_with_re(ctx.kb).finditer(ctx.content)]
+    for match in sorted(found, key=lambda m: m.start()):
         start, end = ctx.sentence_span(match.start())
         if start in done:
             continue  # the first cue of a sentence speaks for it
