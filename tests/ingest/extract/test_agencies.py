@@ -131,3 +131,77 @@ def test_each_part_of_a_compound_is_an_agency(kb: Knowledge) -> None:
     assert agencies._compound_part("Strelsau Province", "Customs", kb) == "strelsau-province-customs"
     assert agencies._compound_part("Ruritania", "Police", kb) == "ruritania-police"
     assert agencies._compound_part("Atlantis", "Customs", kb) == "atlantis-customs"
+
+
+def test_a_name_spelled_out_before_its_acronym(kb: Knowledge) -> None:
+    found = facts("The Board of Harbour Pilots (BHP) met the RCS. The BHP thanked it.", kb)
+    assert named(found)["Board of Harbour Pilots"] == (None, "other", ["BHP"])
+    # Connectors and the words of a long name: "on", and several letters from one word.
+    text = "It met the Commission on Reef Protection (CORP) and the Narcotics Control Board (NACOB)."
+    found = facts(text, kb)
+    assert {a.name: a.acronyms for a in found.agencies} == {
+        "Commission on Reef Protection": ["CORP"],
+        "Narcotics Control Board": ["NACOB"],
+    }
+
+
+def test_a_spelled_out_name_must_name_an_organisation(kb: Knowledge) -> None:
+    found = facts("The Coastal Safety Programme (CSP) and the Blue River Union Plan (BRUP) began.", kb)
+    assert found.agencies == []
+    # The initials must give the acronym: only the words that do are the name.
+    found = facts("Officers of the new Grain Union (GU) met.", kb)
+    assert named(found) == {"Grain Union": (None, "other", ["GU"])}
+
+
+def test_an_acronym_defined_in_the_text_wins_over_the_gazetteer(kb: Knowledge) -> None:
+    text = "The Fisheries Regulation Agency (FRA) met the RCS. The FRA signed."
+    found = facts(text, kb)
+    names = sorted(a.name for a in found.agencies)
+    assert names == ["Fisheries Regulation Agency", "Ruritania Customs Service"]
+    # Spelled out as the gazetteer's body written a little otherwise: still that body.
+    found = facts("The Anti-Graft Bureaus (AGB) met. The AGB signed.", kb)
+    assert [a.name for a in found.agencies] == ["Anti-Graft Bureau of Ruritania"]
+
+
+def test_a_possessive_place_is_not_part_of_an_unknown_name(kb: Knowledge) -> None:
+    found = facts("Officers of Freedonia's Harbour Bureau met the RCS. The Harbour Bureau thanked them.", kb)
+    assert "Harbour Bureau" in named(found)
+
+
+def test_an_unknown_name_with_a_for_tail(kb: Knowledge) -> None:
+    found = facts("The Liaison Bureau for Ruritania met. The Liaison Bureau for Ruritania signed.", kb)
+    assert named(found)["Liaison Bureau for Ruritania"] == ("XR", "other", [])
+
+
+def test_the_country_of_an_unknown_agency_from_its_context(kb: Knowledge) -> None:
+    found = facts("The Harbour Board (HB) of Freedonia met the RCS.", kb)
+    assert named(found)["Harbour Board"][0] == "XF"
+    # Else the first place of its sentence, else the country the release names most.
+    found = facts("In Ruritania the Grain Union (GU) met. The Coast Board (CB) signed.", kb)
+    assert named(found)["Grain Union"][0] == "XR" and named(found)["Coast Board"][0] == "XR"
+
+
+def test_a_bare_head_refers_back_to_the_agency_named_with_it(kb: Knowledge) -> None:
+    found = facts("The Ruritania Customs Service met the FRA. The Customs Service thanked it.", kb)
+    assert sorted(a.name for a in found.agencies) == [
+        "Freedonia Revenue Administration",
+        "Ruritania Customs Service",
+    ]
+
+
+def test_an_unknown_name_ends_on_a_whole_head_word(kb: Knowledge) -> None:
+    found = facts("Ruritania Bureau Commissioner Ivo Kral met Freedonia Departmental staff.", kb)
+    assert found.agencies == []
+
+
+def test_a_body_that_also_names_a_region_only_where_it_acts(kb: Knowledge) -> None:
+    # The test knowledge lists the Union of the Two Realms among the names that are also regions.
+    found = facts("Goods bound for UTR ports came into the UTR. The UTR's budget grew. The RCS acted.", kb)
+    assert [a.name for a in found.agencies] == ["Ruritania Customs Service"]
+    found = facts("The RCS met with the support of the UTR through its fund.", kb)
+    assert sorted(a.name for a in found.agencies) == ["Ruritania Customs Service", "Union of the Two Realms"]
+
+
+def test_a_post_is_not_an_unknown_agency(kb: Knowledge) -> None:
+    found = facts("The Ruritania Director of Customs met the FRA.", kb)
+    assert [a.name for a in found.agencies] == ["Freedonia Revenue Administration"]

@@ -154,6 +154,22 @@ def test_crime_types_from_the_skos_labels() -> None:
     assert set(facts.crime_types) == {"money-laundering", "wildlife-trafficking", "financial-crime"}
 
 
+@pytest.mark.parametrize(
+    ("text", "crime_types"),
+    [
+        ("Its duties include revenue protection and anti-corruption work.", {"revenue-fraud", "other"}),
+        ("They discussed customs frauds and visa fraud.", {"revenue-fraud", "other"}),
+        (
+            "Officers found 400 cigarettes, a handgun and two rifles.",
+            {"tobacco-smuggling", "strategic-commodities"},
+        ),
+        ("The boat carried listed marine species.", {"wildlife-trafficking"}),
+    ],
+)
+def test_crime_types_of_enforcement_areas_and_goods(text: str, crime_types: set[str]) -> None:
+    assert set(facts_of(text).crime_types) == crime_types
+
+
 def test_every_fact_quotes_its_evidence_exactly() -> None:
     text = (
         "The Commissioner of Customs and Excise, Ms Louise Ho, attended the 34th Customs Cooperation "

@@ -11,6 +11,7 @@ from cckg.ingest.extract.nlp import (
     matchers,
     parse,
     phrase,
+    phrase_regex,
     sentence_spans,
     spans,
     within,
@@ -61,3 +62,11 @@ def test_phrases_within_and_alternation(kb: Knowledge) -> None:
     assert phrase(list(parse("a  \n b", kb))) == "a b"
     assert alternation(["ab", "a.c", "ab"]) == r"a\.c|ab"
     assert alternation(["more than"], spaced=True) == r"more\s+than"
+
+
+def test_a_phrase_pattern_takes_the_longest_phrase_as_whole_words_in_any_case() -> None:
+    pattern = phrase_regex(("work with", "work closely with", "work", "worked with"))
+    text = "They Work Closely With us, worked with them, work-sharing and working with."
+    assert [m.group(0) for m in pattern.finditer(text)] == ["Work Closely With", "worked with"]
+    assert [m.group(0) for m in phrase_regex(("Tax",), ignore_case=False).finditer("tax Tax")] == ["Tax"]
+    assert phrase_regex(()).search("anything") is None

@@ -111,3 +111,77 @@ def test_short_references_and_name_cuts(kb: Knowledge) -> None:
 
 def _ctx(text: str, kb: Knowledge):
     return context(text, kb)[1]
+
+
+def test_a_name_then_its_title_after_a_comma_in_any_case(kb: Knowledge) -> None:
+    found = officials("Ana Roe, deputy commissioner of the Freedonia Police Force, met the RCS.", kb)
+    assert found == {
+        "Ana Roe": (
+            None,
+            "deputy commissioner of the Freedonia Police Force",
+            "deputy commissioner",
+            "Freedonia Police Force",
+        )
+    }
+    # An acronym and a word before the title are part of it; "said" ends it.
+    found = officials("The boat was stopped. Ivo Kral, RCS Director said it was a record.", kb)
+    assert found == {"Ivo Kral": (None, "RCS Director", "RCS Director", "Ruritania Customs Service")}
+
+
+def test_a_title_after_a_name_ends_before_a_new_clause(kb: Knowledge) -> None:
+    found = officials("Signing for the RCS was Jan Rook, Director while the FRA sent no one.", kb)
+    assert found["Jan Rook"][1] == "Director"
+
+
+def test_words_that_begin_a_sentence_are_not_a_name_before_a_title(kb: Knowledge) -> None:
+    found = officials("In July, Director Ivo Kral of the RCS met the FRA.", kb)
+    assert list(found) == ["Ivo Kral"]
+
+
+def test_initials_inside_a_name_and_honorifics_in_a_row(kb: Knowledge) -> None:
+    found = officials("Mr Juno R. Vale of the RCS met Ms. Dr. Ana Roe of the FRA.", kb)
+    assert {name: found[name][0] for name in found} == {"Juno R. Vale": "Mr", "Ana Roe": "Ms Dr"}
+    found = officials("Mr Ali bin Hj. Omar of the RCS met Ms Ana Au. The FRA sent no one.", kb)
+    assert set(found) == {"Ali bin Hj. Omar", "Ana Au"}
+
+
+def test_a_title_written_out_after_an_honorific_name_is_kept_whole(kb: Knowledge) -> None:
+    found = officials("Ms. Ana Roe, RCS Regional Director for Zenda, met the FRA.", kb)
+    assert found["Ana Roe"][1] == "RCS Regional Director for Zenda"
+    # A rank before the name gives way to the post written out after it ...
+    found = officials("Director Ivo Kral, Secretary General of the FRA, met the RCS.", kb)
+    assert found["Ivo Kral"][1] == "Secretary General of the FRA"
+    # ... but not to the title of the next person in a list.
+    found = officials("Director Ivo Kral, Deputy Commissioner Mr Jan Rook and the RCS met.", kb)
+    assert found["Ivo Kral"][1] == "Director"
+
+
+def test_a_title_tail_to_a_place_and_a_title_across_a_line_break(kb: Knowledge) -> None:
+    found = officials("They met the Director to Zenda, Mr Ivo Kral; the FRA agreed.", kb)
+    assert found["Ivo Kral"][1] == "Director to Zenda"
+    found = officials("A speech by Mr Jan Rook, Secretary General\n\nDr. Ana Roe of the RCS spoke.", kb)
+    assert found["Ana Roe"][1] is None
+
+
+def test_a_name_right_after_the_agency_of_a_title_with_no_honorific(kb: Knowledge) -> None:
+    found = officials("It signed with Director of the Freedonia Police Force Ivo Kral today.", kb)
+    assert found["Ivo Kral"][1:] == (
+        "Director of the Freedonia Police Force",
+        "Director",
+        "Freedonia Police Force",
+    )
+    # The agency's acronym and country may stand between them.
+    found = officials("It met Director of the Harbour Board (HB) of Freedonia Ana Roe.", kb)
+    assert found["Ana Roe"][1] == "Director of the Harbour Board"
+
+
+def test_a_post_in_lower_case_right_before_a_name(kb: Knowledge) -> None:
+    found = officials("The RCS said so. RCS director Ivo Kral said the case was closed.", kb)
+    assert found == {"Ivo Kral": (None, "director", "director", "Ruritania Customs Service")}
+    found = officials("The FRA met the RCS and the director to Zenda, Ana Roe.", kb)
+    assert found["Ana Roe"][1] == "director to Zenda"
+
+
+def test_a_name_after_a_closing_quote_then_its_title(kb: Knowledge) -> None:
+    found = officials("“We act,” Ana Roe, deputy commissioner of the RCS, said.", kb)
+    assert found["Ana Roe"][1] == "deputy commissioner of the RCS"

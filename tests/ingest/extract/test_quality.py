@@ -40,13 +40,13 @@ def overall(gold_dir: Path, releases: list[Path], tmp_path: Path) -> dict:
 #: The development set's scores as measured (``make quality``); each floor sits 0.01 below.
 DEVSET_MEASURED = {
     "overall": 0.967,
-    "agencies": 0.981,
+    "agencies": 0.986,
     "officials": 1.000,
     "events": 0.990,
     "agreements": 0.955,
     "operations": 0.966,
     "seizures": 1.000,
-    "crime_types": 0.957,
+    "crime_types": 0.963,
     "cooperation": 0.890,
 }
 TOLERANCE = 0.01

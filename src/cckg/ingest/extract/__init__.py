@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc
 
-from cckg.ingest.extract.agencies import find_agencies
+from cckg.ingest.extract.agencies import find_agencies, infer_countries
 from cckg.ingest.extract.agreements import find_agreements
 from cckg.ingest.extract.context import Context
 from cckg.ingest.extract.cooperation import find_cooperation
@@ -45,6 +45,7 @@ def read_context(release: Release, kb: Knowledge) -> tuple[Doc, Context]:
         crimes=spans(doc, built.crime),
     )
     ctx.agencies = find_agencies(doc, release.content, kb)
+    infer_countries(ctx.agencies, release.content, ctx.places, ctx.sentence_span, kb)
     agency_spans = [(m.start, m.end) for m in ctx.agencies.mentions]
     ctx.crimes = _specific_crimes(
         [c for c in ctx.crimes if not any(s <= c.start < e for s, e in agency_spans)],

@@ -67,6 +67,12 @@ class AgencyWords:  # data/patterns/agency-names.yaml
     leading_words: list[str]
     led_suffixes: list[str]
     customs_head_word: str
+    acronym_connectors: list[str]
+    organisation_words: list[str]
+    non_organisation_words: list[str]
+    also_regions: list[str]
+    region_non_modifiers: list[str]
+    region_prepositions: list[str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,12 @@ class PeopleWords:  # data/patterns/people.yaml
     name_particles: list[str]
     name_stops: list[str]
     title_connectors: list[str]
+    non_name_words: list[str]
+    title_stops: list[str]
+    title_non_starters: list[str]
+    title_tail_starts: list[str]
+    title_modifiers: list[str]
+    name_abbreviations: list[str]
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,7 @@ class CooperationWords:  # data/patterns/cooperation.yaml
     governing_sessions: list[str]
     several_events_suffixes: list[str]
     small_group: int
+    joint_words: list[str]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from cckg.ingest.extract.agencies import AgencyFinding
 from cckg.ingest.extract.knowledge import Knowledge, derived
-from cckg.ingest.extract.nlp import Mention, alternation, matchers, spans, within
+from cckg.ingest.extract.nlp import Mention, alternation, matchers, phrase_regex, spans, within
 from cckg.model import Official
 
 _WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
@@ -25,7 +25,12 @@ def _name_re(kb: Knowledge) -> str:
     """A personal name: capitalised words, particles before a capitalised word ("bin"), and a
     short lower-case last word before punctuation ("Ko Kwang hyo,")."""
     particle = f"(?:{alternation(kb.people_words.name_particles)})"
-    return rf"{_WORD}(?:\s+(?:{_WORD}|{particle}(?=\s+[A-Z])))*(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
+    short = alternation(kb.people_words.name_abbreviations)
+    initial = rf"(?:[A-Z]\.|{short})(?=\s+[A-Z])"  # "Juvymax R. Uy", "Ahmad bin Hj. Maslan"
+    return (
+        rf"{_WORD}(?:\s+(?:{initial}|{_WORD}|{particle}(?=\s+[A-Z])))*"
+        rf"(?:\s+[a-z]{{2,4}}(?=\s*[,.;)]))?"
+    )
 
 
 @derived
@@ -46,7 +51,10 @@ class PeopleFinding:
 def _honorific_re(kb: Knowledge) -> re.Pattern[str]:
     honorifics = sorted(kb.honorifics, key=len, reverse=True)
     alternatives = "|".join(re.escape(h.rstrip(".")) + r"\.?" for h in honorifics)
-    return re.compile(rf"(?<![\w.])(?P<hon>{alternatives})\s+(?P<name>{_name_re(kb)})")
+    # Honorifics may come in a row: "H.E. Mr. Tomas Vale", "Datuk Hj. Ahmad bin Ali".
+    return re.compile(
+        rf"(?<![\w.])(?P<hon>(?:{alternatives})(?:\s+(?:{alternatives}))*)\s+(?P<name>{_name_re(kb)})"
+    )
 
 
 @derived
@@ -73,7 +81,8 @@ _TITLE_WORD = r"(?:&|[A-Z](?:\.[A-Z])+\.?|[A-Z][\w&'’/-]*)"
 def _title_tail(kb: Knowledge) -> re.Pattern[str]:
     """The "of ..." tail of a post title: "of the Korea Customs Service"."""
     joins = alternation(kb.people_words.title_connectors)
-    return re.compile(rf"\s+of\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|{joins}))*")
+    starts = alternation(kb.people_words.title_tail_starts)
+    return re.compile(rf"\s+(?:{starts})\s+(?:the\s+)?{_TITLE_WORD}(?:\s+(?:{_TITLE_WORD}|{joins}))*")
 
 
 @derived
@@ -106,6 +115,7 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding, kb: Knowledge) -> list
                 end = mention.end + len(re.sub(r"(?:\s+and)?\s*$", "", text[mention.end : honorific.start()]))
             while _title_tail_end(kb).search(text[mention.start : end]):
                 end = text.rfind(" ", 0, end)
+            end = _tail_before_name(text, mention.end, end, agencies, kb)
         note = _TITLE_NOTE.match(text, end)
         if note and not re.fullmatch(r"\([A-Z&/.-]+\)", note.group(0).strip()):
             end = note.end()
@@ -117,6 +127,40 @@ def _titles(doc: Doc, text: str, agencies: AgencyFinding, kb: Knowledge) -> list
         head = title_text.split(" of ")[0] if agency is not None else title_text
         found.append(_Title(mention.start, end, title_text, agency, " ".join(head.split())))
     return found
+
+
+def _tail_before_name(text: str, start: int, end: int, agencies: AgencyFinding, kb: Knowledge) -> int:
+    """Where a title's tail ends when a name follows the agency in it: "Commissioner of the Xland
+    Revenue Service Jan Rook" ends after "Service"."""
+    inside = agencies.at(start, end)
+    if not inside:
+        return end
+    rest = text[inside[-1].end : end]
+    words = rest.split()
+    organisation = {w.lower() for w in kb.agency_words.organisation_words} | set(kb.agency_words.agency_heads)
+    if re.fullmatch(rf"\s+{_WORD}(?:\s+{_WORD}){{1,3}}", rest) and not organisation & {
+        w.lower() for w in words
+    }:
+        return inside[-1].end
+    return end
+
+
+@derived
+def _locator_re(kb: Knowledge) -> re.Pattern[str]:
+    """What may stand between a title and the name after it: the agency's acronym and its
+    country ("Chief of the Anti-Graft Office (AGO) of Xland Jan Rook")."""
+    countries = alternation(sorted(kb.countries, key=len, reverse=True))
+    return re.compile(
+        rf"(?:\s*\([A-Z][\w&/.-]{{1,11}}\))?(?:\s+of\s+(?:the\s+)?(?:{countries}))?(?=\s+[A-Z])"
+    )
+
+
+def _is_locator(text: str, start: int, end: int, kb: Knowledge) -> bool:
+    """Whether ``text[start:end]`` is an acronym and country between a title and a name."""
+    if not 0 < end - start <= 80:
+        return False
+    locator = _locator_re(kb).match(text, start)
+    return bool(locator and locator.end() > start and not text[locator.end() : end].strip())
 
 
 @derived
@@ -153,32 +197,94 @@ def find_people(
         name = _clean_name(match.group("name"), stops, match.start("name"), kb)
         if name:
             start = match.start("name")
-            raw.append((match.start(), start + len(name), name, match.group("hon").rstrip(".")))
+            honorific = re.sub(r"(?<=[a-z])\.", "", " ".join(match.group("hon").split()))
+            raw.append((match.start(), start + len(name), name, honorific))
     # Title right before a name with no honorific: "Secretary General Kunio Mikuriya", "Commissioner Tong",
     # "the Commissioner Against Corruption, Chan Tsz King,".
     for title in titles:
-        after = re.match(rf"\s+({_name_re(kb)})", text[title.end :]) or re.match(
-            rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[title.end :]
-        )
+        locator = _locator_re(kb).match(text, title.end)
+        after_at = locator.end() if locator else title.end  # past "(AGO) of Xland"
+        after = re.match(rf"\s+({_name_re(kb)})", text[after_at:])
+        if after is None:
+            after_at = title.end
+            after = re.match(rf",\s+({_WORD}(?:\s+{_WORD}){{1,3}})(?=\s*[,.(])", text[after_at:])
         if after and after.group(1).split()[0].rstrip(".").lower() in _honorific_words(kb):
             continue  # "the Commissioner, Mr Woo": found by its honorific
-        if after and not any(s <= title.end + 1 <= e for s, e, _, _ in raw):
-            name = _clean_name(after.group(1), stops, title.end + after.start(1), kb)
-            if name and not agencies.at(title.end, title.end + after.end()):
-                start = title.end + after.start(1)
+        if after and not any(s <= after_at + 1 <= e for s, e, _, _ in raw):
+            name = _clean_name(after.group(1), stops, after_at + after.start(1), kb)
+            if name and not agencies.at(after_at, after_at + after.end()):
+                start = after_at + after.start(1)
                 raw.append((start, start + len(name), name, None))
+    # A post in lower case right before a name: "investigations manager Jan Rook said".
+    for match in _lower_title_re(kb).finditer(text):
+        start = match.start("name")
+        if any(s <= start < e for s, e, _, _ in raw) or any(t.start <= match.start() < t.end for t in titles):
+            continue
+        name = _clean_name(match.group("name"), stops, start, kb)
+        if len(name.split()) >= 2 and not agencies.at(start, start + len(name)):
+            title_text = " ".join(match.group("title").split())
+            titles.append(_Title(match.start("title"), match.end("title"), title_text, None, title_text))
+            raw.append((start, start + len(name), name, None))
+    # A name, then its title after a comma: "Ana Roe, deputy head of the Harbour Division",
+    # "Jan Rook, NCA Branch Commander said".
+    taken = [(s, e) for s, e, _, _ in raw]
+    for start, found_name, title_start, title_end in _names_then_titles(text, kb):
+        end = start + len(found_name)
+        if any(s <= start < e for s, e in taken) and not any(t.start <= title_start < t.end for t in titles):
+            # "Ms Ana Roe, RCS Regional Representative for ...": found by the honorific; the title
+            # after it is kept whole.
+            title_text = " ".join(text[title_start:title_end].split())
+            inside = agencies.at(title_start, title_end)
+            agency = inside[-1].key if inside else None
+            titles.append(_Title(title_start, title_end, title_text, agency, title_text.split(" of ")[0]))
+            continue
+        if any(s <= start < e for s, e in taken) or any(
+            m.start < end and start < m.end for m in agencies.mentions
+        ):
+            continue
+        name = _clean_name(found_name, stops, start, kb)
+        words = name.split()
+        if len(words) < 2 or name in kb.countries or name in kb.cities or words[0] in _honorific_words(kb):
+            continue
+        if words[0] in kb.people_words.non_name_words:  # "In July, Commissioner ..."
+            continue
+        if any(t.start <= start < t.end for t in titles):
+            continue
+        title_text = " ".join(text[title_start:title_end].split())
+        inside = agencies.at(title_start, title_end)
+        agency = inside[-1].key if inside else None
+        head = title_text.split(" of ")[0] if agency is not None else title_text
+        if not any(t.start == title_start for t in titles):
+            titles.append(_Title(title_start, title_end, title_text, agency, head))
+        raw.append((start, start + len(name), name, None))
+        taken.append((start, start + len(name)))
     raw.sort()
 
     def sentence_of(offset: int) -> tuple[int, int]:
         return next(((s, e) for s, e in sentences if s <= offset < e), (offset, offset))
 
     def title_for(start: int, end: int) -> _Title | None:
-        before = [t for t in titles if 0 <= start - t.end <= 3 or _gap_is_acronym(text[t.end : start])]
+        before = [
+            t
+            for t in titles
+            if (0 <= start - t.end <= 3 and "\n" not in text[t.end : start])
+            or _gap_is_acronym(text[t.end : start])
+            or _is_locator(text, t.end, start, kb)
+        ]
+        after = [
+            t
+            for t in titles
+            if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,").lower() in ("", "the")
+        ]
+        if (
+            before
+            and after
+            and len(after[0].text) > len(before[-1].text)
+            and not _honorific_re(kb).match(text[after[0].end : after[0].end + 30].lstrip(" ,;"))
+        ):
+            return after[0]  # "Minister Amr Adel, Chairman of ...": the title written out after the name
         if before:
             return before[-1]
-        after = [
-            t for t in titles if 0 <= t.start - end <= 6 and text[end : t.start].strip(" ,") in ("", "the")
-        ]
         return after[0] if after else None
 
     for start, end, name, honorific in raw:
@@ -225,6 +331,57 @@ def find_people(
             official.agency = min(candidates, key=lambda m: abs(m.start - mention.start)).key
         elif agencies.mentions:  # nobody else named nearby: the agency the release comes from
             official.agency = agencies.mentions[0].key
+    return found
+
+
+@derived
+def _title_after_comma_re(kb: Knowledge) -> re.Pattern[str]:
+    """A clause that holds a post title within its first words, in any case ("acting deputy
+    commissioner of ...", "NCA Branch Commander"), up to where the clause ends."""
+    titles = alternation([t for t in kb.titles if t[:1].isupper()], spaced=True)
+    clause = r"(?:[^,;:\"“”()\n.]|(?<=\b[A-Z])\.)"  # a dot only after an initial ("U.S.")
+    stops = alternation(kb.people_words.title_stops)
+    starts = alternation(kb.people_words.title_non_starters)
+    modifiers = alternation(kb.people_words.title_modifiers)
+    return re.compile(
+        rf"(?!(?:{starts})\s)(?:(?:[A-Z][\w&/’'.-]*|{modifiers})\s+){{0,3}}?(?i:{titles})\b"
+        rf"(?:(?!\s(?:{stops})\b){clause}){{0,90}}?"
+        rf"(?=\s*(?:[,;:\"“”()\n]|\.(?!\w)|\s(?:{stops})\b|$))"
+    )
+
+
+@derived
+def _lower_title_re(kb: Knowledge) -> re.Pattern[str]:
+    """A post title written in lower case, with a "to"/"of"/"for" place, right before a name."""
+    titles = phrase_regex(tuple({t.lower() for t in kb.titles if t[:1].isupper()}), ignore_case=False)
+    starts = alternation(kb.people_words.title_tail_starts)
+    return re.compile(  # the titles as one trie: a place where none starts fails at once
+        rf"(?P<title>{titles.pattern}(?:\s+(?:{starts})\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?),?"
+        rf"\s+(?P<name>{_name_re(kb)})"
+    )
+
+
+@derived
+def _name_before_comma_re(kb: Knowledge) -> re.Pattern[str]:
+    """A personal name at the start of a clause, searched in a stretch that ends at a comma."""
+    return re.compile(
+        rf"(?:^|(?<=[\n“\"(—–:;])|(?<=[.,”’\"]\s)|(?<=[a-z]\s))\s*(?P<name>{_name_re(kb)})$", re.MULTILINE
+    )
+
+
+_COMMA = re.compile(r"(?<=[\w.’']),\s+")
+
+
+def _names_then_titles(text: str, kb: Knowledge) -> list[tuple[int, str, int, int]]:
+    """(name start, name, title start, title end) of each "Jan Rook, <title>" in ``text``."""
+    found = []
+    for comma in _COMMA.finditer(text):
+        title = _title_after_comma_re(kb).match(text, comma.end())
+        if title is None:
+            continue
+        name = _name_before_comma_re(kb).search(text, max(0, comma.start() - 80), comma.start())
+        if name is not None:
+            found.append((name.start("name"), name.group("name"), title.start(), title.end()))
     return found
 
 
