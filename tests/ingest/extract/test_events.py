@@ -157,3 +157,27 @@ def test_ordinals_and_numbers_in_words(kb: Knowledge) -> None:
         34, 1, 1, 2, 3, None, None,
     ]  # fmt: skip
     assert [events._number_word(w) for w in ("3", "three", "twelve", "many")] == [3, 3, 12, None]
+
+
+def test_a_signing_ceremony_on_its_own_is_an_event(kb: Knowledge) -> None:
+    text = (
+        "The RCS signed a Memorandum of Understanding with the FRA on 4 May 2021 in Vienna. Mr Ivo Rant "
+        "and Ms Lea Dorn represented the two services at the signing ceremony."
+    )
+    (signing,) = facts(text, kb).events
+    assert (signing.kind, signing.name, signing.start, signing.city) == (
+        "signing",
+        "signing ceremony",
+        "2021-05-04",
+        "Vienna",
+    )
+    assert signing.participants == ["Ruritania Customs Service", "Freedonia Revenue Administration"]
+    beside_a_meeting = (
+        "The RCS and the FRA held a meeting on 4 May 2021. A MoU was signed at a signing ceremony."
+    )
+    assert [e.kind for e in facts(beside_a_meeting, kb).events] == ["meeting"]
+    witnessed = (
+        "The RCS signed a MoU with the FRA on 4 May 2021. The signing ceremony was witnessed by guests. "
+        "A workshop will be held next year."
+    )
+    assert [e.kind for e in facts(witnessed, kb).events] == ["workshop"]

@@ -194,7 +194,11 @@ def test_agreement_named_across_its_acronym_is_one() -> None:
     )
     (agreement,) = facts.agreements
     assert agreement.kind == "cooperation-plan"
-    assert agreement.name == "Mutual Recognition Arrangement Action Plan"  # acronyms in brackets dropped
+    # the bracketed acronyms are part of the name, before the label as after it
+    assert (
+        agreement.name
+        == "Authorized Economic Operator (AEO) Mutual Recognition Arrangement (MRA) Action Plan"
+    )
 
 
 def test_unknown_agencies_named_twice_or_by_country() -> None:

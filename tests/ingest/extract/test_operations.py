@@ -46,3 +46,14 @@ def test_one_operation_named_twice_is_one(kb: Knowledge) -> None:
     text = "Operation Sandglass began on 3 May 2021. The FRA joined Operation Sandglass in June 2021."
     (operation,) = facts(text, kb).operations
     assert (operation.start, len(operation.evidence)) == ("2021-05-03", 2)
+
+
+def test_an_operation_without_a_name(kb: Knowledge) -> None:
+    text = "The RCS mounted a joint operation with the FRA from 3 to 9 May 2021. The operation ended."
+    (operation,) = facts(text, kb).operations
+    assert (operation.name, operation.start, operation.end) == (None, "2021-05-03", "2021-05-09")
+    assert operation.led_by == ["Ruritania Customs Service", "Freedonia Revenue Administration"]
+    assert facts("The RCS will mount a joint operation with the FRA.", kb).operations == []  # a pledge
+    assert facts("The RCS and the FRA met on joint operations.", kb).operations == []  # no operation run
+    named = "The RCS ran a joint operation, Operation Sandglass, with the FRA in May 2021."
+    assert [o.name for o in facts(named, kb).operations] == ["Operation Sandglass"]

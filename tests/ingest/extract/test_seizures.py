@@ -110,3 +110,9 @@ def test_a_seizure_during_an_operation_takes_its_month(kb: Knowledge) -> None:
     )
     (seizure,) = facts(text, kb).seizures
     assert seizure.date == "2021-05"
+
+
+def test_an_estimate_of_what_the_goods_make_is_no_seizure(kb: Knowledge) -> None:
+    assert seized("Officers seized 12 kg of heroin, enough for 40,000 doses.", kb) == [
+        (12, "kg", "heroin", None)
+    ]

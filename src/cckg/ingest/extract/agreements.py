@@ -28,6 +28,7 @@ class _AgreementRules:
     mechanism_skip: frozenset[str]
     purpose: frozenset[str]
     mechanisms: frozenset[str]
+    subject_prepositions: frozenset[str]
     labels: frozenset[str]  # every label of every agreement kind, in lower case
 
 
@@ -46,6 +47,7 @@ def _rules(kb: Knowledge) -> _AgreementRules:
         mechanism_skip=frozenset(words.mechanism_skip_words),
         purpose=frozenset(words.mechanism_purpose_words),
         mechanisms=frozenset(m.lower() for m in words.mechanism_heads),
+        subject_prepositions=frozenset(words.subject_prepositions),
         labels=frozenset(label.lower() for labels in kb.agreement_labels.values() for label in labels),
     )
 
@@ -66,7 +68,10 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
     found = [(doc.vocab.strings[i], s, e) for i, s, e in built.agreement(doc)]
     found += [(doc.vocab.strings[i], s, e) for i, s, e in built.agreement_exact(doc)]
     found += [("other", s, e) for _, s, e in built.mechanism(doc)]
+    if not found:
+        return []
     kinds = {(s, e): k for k, s, e in found}
+    marks = _Marks.of(doc, ctx)
     mentions: list[_AgreementMention] = []
     for _, start, end in sorted(longest([(0, s, e) for _, s, e in found]), key=lambda m: m[1]):
         span = doc[start:end]
@@ -81,7 +86,7 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
             # "Mutual Recognition Arrangement (MRA) Action Plan": one agreement, named by its head.
             previous = mentions.pop()
             tokens = [*previous.tokens, *doc[previous.tokens[-1].i + 1 : end]]
-            tokens = _agreement_name(doc, tokens[0].i, end, mechanism, rules)
+            tokens = _agreement_name(doc, tokens[0].i, end, mechanism, rules, marks)
             mentions.append(
                 _AgreementMention(
                     kinds[(start, end)],
@@ -92,7 +97,7 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
                 )
             )
             continue
-        tokens = _agreement_name(doc, start, end, mechanism, rules)
+        tokens = _agreement_name(doc, start, end, mechanism, rules, marks)
         mentions.append(
             _AgreementMention(
                 kinds[(start, end)], mechanism, tokens, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -121,6 +126,10 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
                 continue
         if has_phrase(sent.text, words.agreement_not_made_cues):
             continue
+        if not mention.mechanism and name[:1].islower():
+            before = ctx.content[max(sent.start_char, mention.start - 20) : mention.start].split()
+            if before and before[-1].lower() in rules.subject_prepositions:
+                continue  # "an MoU for mutual administrative assistance": what the MoU is about
         same = next((a for a in agreements if _same_agreement(a, name, mention, rules)), None)
         if same is None and not mention.mechanism and agreements:
             first = doc.char_span(mention.start, mention.end, alignment_mode="expand")[0]
@@ -131,7 +140,11 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             elif previous in rules.definite and (same_kind or name[:1].islower()):
                 # "the aforementioned co-operative arrangement": the agreement just named.
                 same = (same_kind or agreements)[-1]
+            elif same_kind and _same_parties(same_kind[-1], sent, ctx):
+                # "signed an MoU on customs ... The MoU on training ...": one MoU, told twice.
+                same = same_kind[-1]
         if same is not None:
+            _date_from_signing(same, sent, ctx)
             if len(name.split()) > len(same.name.split()) and (
                 mention.mechanism or _is_bare_label(same.name, rules)
             ):
@@ -147,6 +160,30 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
         if len(agreement.parties) < 2 and main_event:
             agreement.parties += [p for p in main_event.participants if p not in agreement.parties]
     return agreements
+
+
+def _same_parties(known: Agreement, sent: Sentence, ctx: Context) -> bool:
+    """A sentence that names the same two or more parties as an agreement of the same kind, and
+    no other date, speaks of that agreement again."""
+    parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
+    date = ctx.date_in(sent.start_char, sent.end_char)
+    if date and known.date and (date.end_value or date.value)[:10] != known.date[:10]:
+        return False
+    return len(parties) >= 2 and set(parties) == set(known.parties)
+
+
+def _date_from_signing(known: Agreement, sent: Sentence, ctx: Context) -> None:
+    """ "The MoU was signed on 15 February 2022": a later sentence dates an agreement whose first
+    sentence gave no date."""
+    if not has_phrase(sent.text, ctx.kb.agreement_words.signing_cues):
+        return
+    date = ctx.date_in(sent.start_char, sent.end_char)
+    first = known.evidence[0] if known.evidence else None
+    if date and first is not None and ctx.date_in(first.start, first.end) is None:
+        known.date = date.end_value or date.value
+        for person in ctx.people_in(sent.start_char, sent.end_char):
+            if person not in known.signatories:
+                known.signatories.append(person)
 
 
 def _is_bare_label(name: str, rules: _AgreementRules) -> bool:
@@ -194,18 +231,75 @@ def _same_agreement(known: Agreement, name: str, mention: _AgreementMention, rul
     return False
 
 
-def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool, rules: _AgreementRules) -> list:
+@dataclass(frozen=True)
+class _Marks:
+    """Tokens an agreement's name stops at or skips: where a date or a place begins, where a date
+    ends, and the tokens inside an agency's name."""
+
+    stops: frozenset[int]  # token indices
+    date_ends: dict[int, int]  # token index where a date begins -> index of the token after it
+    in_agency: frozenset[int]
+
+    @staticmethod
+    def of(doc: Doc, ctx: Context) -> _Marks:
+        def tokens(start: int, end: int) -> list[int]:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            return [t.i for t in span] if span is not None else []
+
+        stops: set[int] = set()
+        date_ends: dict[int, int] = {}
+        for mention in [*ctx.dates, *ctx.places]:
+            inside = tokens(mention.start, mention.end)
+            if inside:
+                stops.add(inside[0])
+                date_ends[inside[0]] = inside[-1] + 1
+        in_agency = {i for m in ctx.agencies.mentions for i in tokens(m.start, m.end)}
+        return _Marks(frozenset(stops), date_ends, frozenset(in_agency))
+
+
+def _skip_aside(doc: Doc, i: int, rules: _AgreementRules, marks: _Marks) -> int:
+    """Where the complement of a name begins when a date ("on 4 May") or the counterpart ("with
+    its Xland counterparts") stands between the label and it; else ``i``."""
+    if i + 1 < len(doc) and doc[i].lower_ in rules.complements and i + 1 in marks.stops:
+        after = marks.date_ends.get(i + 1, i + 1)
+        if after < len(doc) and doc[after].lower_ in rules.complements and doc[after].lower_ != "of":
+            return after
+    if i < len(doc) and doc[i].lower_ == "with":
+        for j in range(i + 2, min(i + 12, len(doc))):
+            token = doc[j]
+            if (token.is_punct and token.text not in ("-", "'", "’")) or (
+                token.is_space and "\n" in token.text
+            ):
+                break
+            if token.lower_ in rules.complement_stops:
+                break
+            if token.lower_ in rules.complements and token.lower_ != "of" and j not in marks.in_agency:
+                return j
+    return i
+
+
+def _agreement_name(
+    doc: Doc, start: int, end: int, mechanism: bool, rules: _AgreementRules, marks: _Marks
+) -> list:
     """The agreement's name: capitalised words before (lower-case adjectives too, for a
     mechanism), and an "of/on ..." complement after."""
     left = start
-    while (
-        left > 0
-        and not doc[left - 1].is_sent_start
-        and (
-            doc[left - 1].is_title
-            or (mechanism and doc[left - 1].is_lower and doc[left - 1].lower_ not in rules.mechanism_stops)
-        )
-    ):
+    while left > 0 and not doc[left - 1].is_sent_start:
+        if (
+            not mechanism
+            and left >= 4
+            and doc[left - 1].text == ")"
+            and doc[left - 3].text == "("
+            and _is_acronym(doc[left - 2].text)
+            and doc[left - 4].is_title
+        ):
+            left -= 3  # "Authorized Economic Operator (AEO) Mutual Recognition Arrangement"
+            continue
+        token = doc[left - 1]
+        if not (
+            token.is_title or (mechanism and token.is_lower and token.lower_ not in rules.mechanism_stops)
+        ):
+            break
         left -= 1
     if mechanism and not doc[start].is_title:
         # A lower-case mechanism ("contact points"): keep its purpose; the parties ("between
@@ -229,6 +323,8 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool, rules: _Agr
             tokens.extend(parties)
         return tokens
     right = _after_parenthesis(doc, end)  # "Mutual Recognition Arrangement (MRA) on ..."
+    head = list(doc[left:right])
+    right = _skip_aside(doc, right, rules, marks)
     if right < len(doc) and doc[right].lower_ in rules.complements:
         probe = right + 1
         while probe < len(doc) and probe - right < 12:
@@ -242,10 +338,12 @@ def _agreement_name(doc: Doc, start: int, end: int, mechanism: bool, rules: _Agr
                 break
             if token.lower_ in rules.complement_stops or (token.is_lower and token.text.endswith("ing")):
                 break
+            if probe in marks.stops and probe > right + 1:
+                break  # "... on customs affairs cooperation in Washington on April 9"
             probe += 1
     else:
-        probe = end
-    tokens = _outside_parentheses(list(doc[left:probe]))
+        probe = right
+    tokens = _outside_parentheses([*head, *doc[right:probe]] if probe > right else head)
     while len(tokens) > 1 and tokens[-1].lower_ in rules.trailing:
         tokens.pop()
     return tokens
@@ -261,10 +359,25 @@ def _after_parenthesis(doc: Doc, i: int) -> int:
 
 
 def _outside_parentheses(tokens: list) -> list:
-    kept, depth = [], 0
+    """The tokens outside parentheses, but for a bracketed acronym: "Arrangement (CCA)"."""
+    kept, depth, inner = [], 0, []
     for token in tokens:
-        depth += token.text == "("
+        if token.text == "(":
+            depth += 1
+            inner = [token]
+            continue
         if depth == 0:
             kept.append(token)
-        depth -= token.text == ")" and depth > 0
+        elif token.text == ")":
+            depth -= 1
+            words = [t for t in inner[1:] if not t.is_space]
+            if depth == 0 and len(words) == 1 and _is_acronym(words[0].text):
+                kept.extend([*inner, token])
+        else:
+            inner.append(token)
     return kept
+
+
+def _is_acronym(word: str) -> bool:
+    """ "MoU", "CCA", "AEO": two capitals or more and no more than two small letters."""
+    return sum(c.isupper() for c in word) >= 2 and sum(c.islower() for c in word) <= 2 and word.isalpha()

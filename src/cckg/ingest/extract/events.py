@@ -13,7 +13,7 @@ from text_to_num import alpha2digit, text2num
 from cckg.ingest.extract.context import Context, Sentence
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, has_phrase, longest, matchers, phrase
-from cckg.model import Event
+from cckg.model import Agreement, Event
 
 _DURATION = re.compile(r"\b(\w+)-day\b", re.IGNORECASE)
 
@@ -313,3 +313,41 @@ def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first
         if person not in event.delegation_heads:
             event.delegation_heads.append(person)
     event.evidence.append(ctx.evidence(start, end))
+
+
+def find_signing_events(ctx: Context, events: list[Event], agreements: list[Agreement]) -> list[Event]:
+    """A signing ceremony the release reports as its occasion (no other held event): an event of
+    kind ``signing`` on the day of the agreement signed, with its parties and the officials who
+    represented them.  A ceremony inside a reported meeting or visit is part of that event, and
+    beside a planned one the ceremony must be said to be held ("represented ... at the signing
+    ceremony")."""
+    words = ctx.kb.event_words
+    spans = ctx.sentences_with(words.signing_event_cues)
+    if not spans or not agreements or any(e.status == "held" for e in events):
+        return []
+    if events and not any(has_phrase(ctx.content[s:e], words.held_cues) for s, e in spans):
+        return []  # a ceremony only witnessed, beside a planned event: the agreement is the fact
+    agreement = agreements[0]
+    lowered = [c.lower() for c in words.signing_event_cues]
+    named = next(c for c in lowered if any(c in ctx.content[s:e].lower() for s, e in spans))
+    event = Event(kind="signing", name=named, confidence=ctx.kb.confidence.undated_event)
+    event.start = agreement.date
+    if event.start and ctx.published and event.start[: len(ctx.published)] > ctx.published:
+        event.status = "planned"
+    places = [ctx.place_in(s, e, prefer_after=tuple(words.event_place_cues)) for s, e in spans]
+    places += [
+        ctx.place_in(ev.start, ev.end, prefer_after=tuple(words.event_place_cues))
+        for ev in agreement.evidence
+    ]
+    event.city, event.country = next((p for p in places if p[1]), (None, None))
+    event.participants = list(agreement.parties)
+    event.delegation_heads = list(agreement.signatories)
+    for start, end in spans:
+        for agency in ctx.agencies_in(start, end, with_people=True):
+            if agency not in event.participants:
+                event.participants.append(agency)
+        for person in ctx.people_in(start, end):
+            if person not in event.delegation_heads:
+                event.delegation_heads.append(person)
+        event.evidence.append(ctx.evidence(start, end))
+    return [event]

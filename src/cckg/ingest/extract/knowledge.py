@@ -113,6 +113,7 @@ class EventWords:  # data/patterns/events.yaml
     delegation_cues: list[str]
     event_place_cues: list[str]
     visit_place_cues: list[str]
+    signing_event_cues: list[str]
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class AgreementWords:  # data/patterns/agreements.yaml
     mechanism_name_stops: list[str]
     mechanism_skip_words: list[str]
     mechanism_purpose_words: list[str]
+    subject_prepositions: list[str]
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class OperationWords:  # data/patterns/operations.yaml
     codename_cues: list[str]
     operation_leader_cues: list[str]
     operation_references: list[str]
+    unnamed_operation_words: list[str]
+    unnamed_operation_not_cues: list[str]
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ class SeizureWords:  # data/patterns/seizures.yaml
     value_words: list[str]
     qualifiers: dict[str, str | None]
     seizure_place_cues: list[str]
+    not_seizure_before: list[str]
 
 
 @dataclass(frozen=True)

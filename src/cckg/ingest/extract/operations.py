@@ -1,4 +1,5 @@
-"""Named joint operations ("Operation Thunder Gate", "Project Crocodile", code-named ...)."""
+"""Joint operations: named ones ("Operation Thunder Gate", "Project Crocodile", code-named ...)
+and those reported without a code name ("mounted a joint operation with ...", name ``None``)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,54 @@ def _named(text: str, kb: Knowledge) -> list[tuple[int, str]]:
     return hits
 
 
+@derived
+def _unnamed_re(kb: Knowledge) -> re.Pattern[str]:
+    """ "a joint operation", "a three-week joint enforcement operation": an article, a few words,
+    one of them a word of an operation, and the head."""
+    words = alternation(kb.operation_words.unnamed_operation_words)
+    return re.compile(
+        rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:{words})\s+(?:[\w-]+\s+){{0,2}}?operation\b(?!s)",
+        re.IGNORECASE,
+    )
+
+
+def _unnamed_operations(ctx: Context, named: list[Operation]) -> list[Operation]:
+    """Operations the text reports as carried out without giving them a name: none where a named
+    operation is spoken of, and one per start date."""
+    kb = ctx.kb
+    found: list[Operation] = []
+    named_sentences = {e.start for o in named for e in o.evidence}
+    for match in _unnamed_re(kb).finditer(ctx.content):
+        if ctx.masked(match.start()):
+            continue
+        start, end = ctx.sentence_span(match.start())
+        evidence = ctx.evidence(start, end)
+        if evidence.start in named_sentences or start == end:
+            continue
+        if has_phrase(ctx.content[start : match.start()], kb.operation_words.unnamed_operation_not_cues):
+            continue  # "will mount a joint operation": a pledge
+        date = ctx.date_in(start, end, match.end())
+        same = next(
+            (o for o in found if not (o.start and date and o.start != date.value)),
+            None,
+        )
+        if same is None:
+            same = Operation(name=None, confidence=kb.confidence.operation)
+            found.append(same)
+        elif any(e.start == evidence.start for e in same.evidence):
+            continue
+        if same.start is None and date:
+            same.start, same.end = date.value, date.end_value
+        for agency in ctx.agencies_in(start, end, with_people=False):
+            if agency not in same.led_by:
+                same.led_by.append(agency)
+        for crime in ctx.crimes_in(start, end):
+            if crime not in same.crime_types:
+                same.crime_types.append(crime)
+        same.evidence.append(evidence)
+    return found
+
+
 def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
     operations: list[Operation] = []
     kb = ctx.kb
@@ -52,7 +101,7 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
         if ctx.masked(offset):
             continue
         name = re.sub(r"\s+", " ", name).strip()
-        same = next((o for o in operations if o.name.lower() == name.lower()), None)
+        same = next((o for o in operations if (o.name or "").lower() == name.lower()), None)
         start, end = ctx.sentence_span(offset)
         if same is None:
             same = Operation(name=name, confidence=kb.confidence.operation)
@@ -71,6 +120,9 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
             if crime not in same.crime_types:
                 same.crime_types.append(crime)
         same.evidence.append(ctx.evidence(start, end))
+    if not operations:  # with a named one, "a joint operation" is mostly that one again
+        operations += _unnamed_operations(ctx, operations)
+    operations.sort(key=lambda o: o.evidence[0].start if o.evidence else 0)
     # Sentences about "the operation" or its participants add their agencies to it.
     references = kb.operation_words.operation_references
     for start, end in ctx.sentences:

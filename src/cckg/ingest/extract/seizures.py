@@ -39,6 +39,12 @@ def _not_a_quantity_re(kb: Knowledge) -> re.Pattern[str]:
 
 
 @derived
+def _estimate_re(kb: Knowledge) -> re.Pattern[str]:
+    """What comes right before a number that is an estimate: "enough for"."""
+    return re.compile(rf"\b(?:{alternation(kb.seizure_words.not_seizure_before)})\s*$", re.IGNORECASE)
+
+
+@derived
 def _arrest_re(kb: Knowledge) -> re.Pattern[str]:
     """What comes right before a number of people: "the arrest of"."""
     return re.compile(rf"\b(?:{alternation(kb.seizure_words.arrest_words)})(?:\s+of)?\s*$")
@@ -180,7 +186,9 @@ def _context_date(ctx: Context, start: int, end: int, operations: list[Operation
     for operation in reversed(operations):
         if not operation.start or not operation.evidence or operation.evidence[0].start > start:
             continue
-        if operation.name.lower() in sentence.lower() or has_phrase(sentence, references):
+        if (operation.name and operation.name.lower() in sentence.lower()) or has_phrase(
+            sentence, references
+        ):
             first, last = operation.start, operation.end or operation.start
             return first[:7] if first[:7] == last[:7] and len(first) >= 7 else first[:4]
     return None
@@ -209,7 +217,9 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
         found_here = []
         for match in _quantity_re(kb).finditer(sentence):
             before = sentence[max(0, match.start() - 12) : match.start()]
-            if _not_a_quantity_re(kb).search(before):
+            if _not_a_quantity_re(kb).search(before) or _estimate_re(kb).search(
+                sentence[max(0, match.start() - 30) : match.start()]
+            ):
                 continue
             span = (start + match.start("num"), start + match.end("num"))
             if any(d.start < span[1] and span[0] < d.end for d in ctx.dates):
