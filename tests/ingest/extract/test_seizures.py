@@ -116,3 +116,31 @@ def test_an_estimate_of_what_the_goods_make_is_no_seizure(kb: Knowledge) -> None
     assert seized("Officers seized 12 kg of heroin, enough for 40,000 doses.", kb) == [
         (12, "kg", "heroin", None)
     ]
+
+
+def test_number_forms_space_separators_attached_units_and_halves(kb: Knowledge) -> None:
+    assert seized("Officers seized 8 300 kilograms of heroin.", kb) == [(8_300, "kg", "heroin", None)]
+    assert seized("Officers seized 6kg of heroin.", kb) == [(6, "kg", "heroin", None)]
+    assert seized("Officers seized half a million cigarettes.", kb) == [
+        (500_000, "sticks", "cigarettes", None)
+    ]
+
+
+def test_counting_words_keep_their_plural_and_a_weight_is_the_seizure(kb: Knowledge) -> None:
+    assert seized("Officers seized 12 bales of used clothes.", kb) == [(12, "bales", "used clothes", None)]
+    assert seized("Officers seized 64 tusks weighing 210 kilograms.", kb) == [(210, "kg", "tusks", None)]
+    assert seized("Officers seized 40 kg of heroin hidden in two trucks.", kb) == [(40, "kg", "heroin", None)]
+
+
+def test_goods_named_before_repeats_and_following_weights(kb: Knowledge) -> None:
+    text = (
+        "Officers seized 30 kg of heroin. A total of 30 kg of heroin was seized. In all, 12 kg were seized."
+    )
+    assert seized(text, kb) == [(30, "kg", "heroin", None), (12, "kg", "heroin", None)]
+    text = "Officers seized the parcels. Tests showed that they held 7 kg of heroin and 2 phones."
+    assert seized(text, kb) == [(7, "kg", "heroin", None)]  # a weight after a seizure's sentence
+
+
+def test_a_list_after_a_seizure_sentence(kb: Knowledge) -> None:
+    text = "Among the seized goods were:\n- 5 kg of heroin\n- 300 counterfeit handbags\nThe case continues."
+    assert seized(text, kb) == [(5, "kg", "heroin", None), (300, "items", "counterfeit handbags", None)]

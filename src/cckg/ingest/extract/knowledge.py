@@ -157,6 +157,7 @@ class SeizureWords:  # data/patterns/seizures.yaml
     countable_goods: list[str]
     not_seized: list[str]
     goods_stops: list[str]
+    number_halves: list[str]
     number_words: list[str]
     number_scales: dict[str, int]
     amount_prefixes: list[str]
@@ -169,6 +170,8 @@ class SeizureWords:  # data/patterns/seizures.yaml
     qualifiers: dict[str, str | None]
     seizure_place_cues: list[str]
     not_seizure_before: list[str]
+    weight_cues: list[str]
+    weight_units: list[str]
 
 
 @dataclass(frozen=True)
