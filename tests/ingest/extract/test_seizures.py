@@ -144,3 +144,10 @@ def test_goods_named_before_repeats_and_following_weights(kb: Knowledge) -> None
 def test_a_list_after_a_seizure_sentence(kb: Knowledge) -> None:
     text = "Among the seized goods were:\n- 5 kg of heroin\n- 300 counterfeit handbags\nThe case continues."
     assert seized(text, kb) == [(5, "kg", "heroin", None), (300, "items", "counterfeit handbags", None)]
+
+
+def test_a_seizure_date_from_its_figure_or_the_text_before(kb: Knowledge) -> None:
+    text = "Officers stopped a truck on 26 April 2021. After a search, officers found 4 kg of heroin."
+    assert [s.date for s in facts(text, kb).seizures] == ["2021-04-26"]
+    text = "Officers found 7 tonnes of heroin in 2022, and 3 tonnes of cocaine were seized in 2015."
+    assert [s.date for s in facts(text, kb).seizures] == ["2022", "2015"]

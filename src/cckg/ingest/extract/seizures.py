@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from text_to_num import text2num
 
 from cckg.ingest.extract.context import Context
+from cckg.ingest.extract.dates import DateMention
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, has_phrase, matchers, phrase_regex, spans
 from cckg.model import Operation, Seizure
@@ -209,6 +210,48 @@ def _context_date(ctx: Context, start: int, end: int, operations: list[Operation
     return None
 
 
+def _span_value(date: DateMention) -> str:
+    """A date's value for a seizure: the day, or for a span the month it falls in (the year when
+    it runs over months)."""
+    if not date.end_value:
+        return date.value
+    return date.value[:7] if date.value[:7] == date.end_value[:7] else date.value[:4]
+
+
+def _seizure_date(
+    ctx: Context,
+    start: int,
+    end: int,
+    anchor: int | None,
+    anchors: list[int | None],
+    operations: list[Operation],
+) -> str | None:
+    """When a seizure was made: the date of its sentence after its number (else before it) with
+    no other figure between them; else that of the operation its sentence speaks of; else the last date told
+    before its sentence ("intercepted a truck on April 26. Officers found ..."), none after the
+    release."""
+    inside = [d for d in ctx.dates if start <= d.start and d.end <= end and d.value]
+    if inside and anchor is not None:
+        others = [a for a in anchors if a is not None and a != anchor]
+        free = [d for d in inside if not any(min(anchor, d.start) < a < max(anchor, d.end) for a in others)]
+        after = [d for d in free if d.start >= anchor]
+        before = [d for d in free if d.end <= anchor]
+        # the first date after the figure, else the last before it, with no other figure between
+        date = after[0] if after else before[-1] if before else ctx.date_in(start, end, anchor)
+        return _span_value(date) if date else None
+    if inside:
+        date = ctx.date_in(start, end)
+        return _span_value(date) if date else None
+    if during := _context_date(ctx, start, end, operations):
+        return during
+    before = [
+        d
+        for d in ctx.dates
+        if d.end <= start and d.value and (ctx.published is None or d.value[:10] <= ctx.published)
+    ]
+    return _span_value(before[-1]) if before else None
+
+
 def _crimes_for(ctx: Context, goods: str, start: int, end: int) -> list[str]:
     """Crime types of a seizure: those its goods name, else those of its sentence."""
     built = matchers(ctx.kb)
@@ -303,10 +346,7 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
         anchors += [None] * len(cash)
         found_before = cued or bool(found_here)
         for seizure, anchor in zip(found_here, anchors, strict=True):
-            date = ctx.date_in(start, end, anchor)
-            seizure.date = (
-                (date.end_value or date.value) if date else _context_date(ctx, start, end, operations)
-            )
+            seizure.date = _seizure_date(ctx, start, end, anchor, anchors, operations)
             seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=place_cues)
             seizure.crime_types = _crimes_for(ctx, seizure.goods, start, end)
             seizure.evidence.append(ctx.evidence(start, end))
