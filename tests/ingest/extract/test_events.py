@@ -181,3 +181,9 @@ def test_a_signing_ceremony_on_its_own_is_an_event(kb: Knowledge) -> None:
         "A workshop will be held next year."
     )
     assert [e.kind for e in facts(witnessed, kb).events] == ["workshop"]
+
+
+def test_a_capitalised_name_runs_over_a_bracketed_acronym(kb: Knowledge) -> None:
+    text = "The RCS attended the 18th Regional Heads of Customs (RHC) Conference in Vienna on 4 May 2021."
+    (conference,) = facts(text, kb).events
+    assert (conference.name, conference.ordinal) == ("18th Regional Heads of Customs (RHC) Conference", 18)

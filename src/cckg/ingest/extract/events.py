@@ -140,6 +140,16 @@ def _extend_left(doc: Doc, start: int, rules: _EventRules) -> int:
         if token.is_space:
             left -= 1
             continue
+        if (
+            token.text == ")"
+            and left >= 4
+            and doc[left - 3].text == "("
+            and _is_acronym(doc[left - 2].text)
+            and doc[left - 4].is_title
+            and doc[left].is_title
+        ):
+            left -= 3  # "Regional Heads of Customs Administrations (RHCA) Conference"
+            continue
         lowered = token.lower_
         inner = (
             lowered in rules.name_inner
@@ -155,6 +165,11 @@ def _extend_left(doc: Doc, start: int, rules: _EventRules) -> int:
     while left < start and doc[left].is_space:
         left += 1
     return left
+
+
+def _is_acronym(word: str) -> bool:
+    """ "RHCA", "WCO", "RTCs": two capitals or more and at most one small letter."""
+    return word.isalpha() and sum(c.isupper() for c in word) >= 2 and sum(c.islower() for c in word) <= 1
 
 
 def _extend_right(doc: Doc, end: int, rules: _EventRules) -> int:
