@@ -170,3 +170,26 @@ def test_a_name_skips_its_date_and_stops_at_a_place(kb: Knowledge) -> None:
     assert names("The RCS signed a Memorandum of Understanding on border control in Vienna.", kb) == [
         "Memorandum of Understanding on border control"
     ]
+
+
+def test_plural_instruments_one_per_named_counterpart(kb: Knowledge) -> None:
+    text = "The RCS has signed co-operative arrangements with the FRA and the Freedonia Police Force."
+    assert [(a.name, a.parties) for a in facts(text, kb).agreements] == [
+        ("co-operative arrangement", ["Ruritania Customs Service", "Freedonia Revenue Administration"]),
+        ("co-operative arrangement", ["Ruritania Customs Service", "Freedonia Police Force"]),
+    ]
+    assert facts("The RCS has signed co-operative arrangements with 18 counterparts.", kb).agreements == []
+
+
+def test_a_plan_without_parties_and_a_name_with_and(kb: Knowledge) -> None:
+    assert facts("The country adopted a National Action Plan in 2014.", kb).agreements == []
+    text = "The RCS and the FRA signed the Co-operative and Mutual Assistance Arrangement (CMA)."
+    assert names(text, kb) == ["Co-operative and Mutual Assistance Arrangement (CMA)"]
+
+
+def test_the_label_with_its_own_complement_is_another_agreement(kb: Knowledge) -> None:
+    text = (
+        "The RCS signed the MoU on Data with the FRA. The MoU came into force. The RCS also signed the MoU "
+        "on Training with the Freedonia Police Force."
+    )
+    assert names(text, kb) == ["MoU on Data", "MoU on Training"]

@@ -14,6 +14,9 @@ from cckg.ingest.extract.nlp import has_phrase, longest, matchers, phrase
 from cckg.model import Agreement, Event
 
 
+_PLAN = "cooperation-plan"  # the agreement kind of co-operation plans (ontology/vocabularies.ttl)
+
+
 @dataclass(frozen=True)
 class _AgreementRules:
     """The word sets the agreement rules use, built from the knowledge once."""
@@ -59,6 +62,7 @@ class _AgreementMention:
     tokens: list  # the name's tokens
     start: int  # character offsets of the whole name
     end: int
+    plural: bool = False  # "co-operative arrangements with A and B": one agreement per counterpart
 
 
 def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
@@ -98,9 +102,19 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
             )
             continue
         tokens = _agreement_name(doc, start, end, mechanism, rules, marks)
+        label = doc[start:end].text.lower().split()
+        plural = not mechanism and any(
+            w.endswith("s") and " ".join([*label[:i], w[:-1], *label[i + 1 :]]) in rules.labels
+            for i, w in enumerate(label)
+        )
         mentions.append(
             _AgreementMention(
-                kinds[(start, end)], mechanism, tokens, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+                kinds[(start, end)],
+                mechanism,
+                tokens,
+                tokens[0].idx,
+                tokens[-1].idx + len(tokens[-1].text),
+                plural,
             )
         )
     return mentions
@@ -112,6 +126,7 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
     agreements: list[Agreement] = []
     main_event = next((e for e in events if e.status == "held"), None)
     mentions = _agreement_mentions(doc, ctx)
+    plurals: list[Agreement] = []
     labelled_sentences = {ctx.sentence(m.start).start for m in mentions if not m.mechanism}
     for mention in mentions:
         sent = ctx.sentence(mention.start)
@@ -131,13 +146,17 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             if before and before[-1].lower() in rules.subject_prepositions:
                 continue  # "an MoU for mutual administrative assistance": what the MoU is about
         same = next((a for a in agreements if _same_agreement(a, name, mention, rules)), None)
-        if same is None and not mention.mechanism and agreements:
+        if same is None and not mention.mechanism and agreements and not mention.plural:
             first = doc.char_span(mention.start, mention.end, alignment_mode="expand")[0]
             previous = first.nbor(-1).lower_ if first.i > 0 else ""
             same_kind = [a for a in agreements if a.kind == mention.kind]
             if same_kind and (_is_bare_label(name, rules) or _is_bare_label(same_kind[-1].name, rules)):
                 same = same_kind[-1]
-            elif previous in rules.definite and (same_kind or name[:1].islower()):
+            elif (
+                previous in rules.definite
+                and (same_kind or name[:1].islower())
+                and not any(w.lower() in rules.links for w in name.split())
+            ):
                 # "the aforementioned co-operative arrangement": the agreement just named.
                 same = (same_kind or agreements)[-1]
             elif same_kind and _same_parties(same_kind[-1], sent, ctx):
@@ -155,21 +174,71 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             same.evidence.append(ctx.evidence(sent.start_char, sent.end_char))
             continue
         agreements.append(_new_agreement(mention, name, sent, ctx, main_event))
+        if mention.plural:
+            plurals.append(agreements[-1])
+    agreements = _one_per_counterpart(agreements, plurals, ctx, rules)
     for agreement in agreements:
         # "signed between the two places": the parties are those of the main event.
         if len(agreement.parties) < 2 and main_event:
             agreement.parties += [p for p in main_event.participants if p not in agreement.parties]
-    return agreements
+    # A plan no agency is party to is a national or regional programme, not an agreement.
+    return [a for a in agreements if a.parties or a.kind != _PLAN]
+
+
+def _one_per_counterpart(
+    agreements: list[Agreement], plurals: list[Agreement], ctx: Context, rules: _AgreementRules
+) -> list[Agreement]:
+    """ "signed co-operative arrangements with A and B": one agreement with each counterpart named
+    that no other agreement of the kind binds already, its name in the singular; none when no
+    counterpart is named ("CCAs with 18 counterparts")."""
+    kept: list[Agreement] = []
+    for agreement in agreements:
+        if not any(agreement is p for p in plurals):
+            kept.append(agreement)
+            continue
+        publisher = next((p for p in ctx.publisher() if p in agreement.parties), None)
+        own = publisher or (agreement.parties[0] if agreement.parties else None)
+        bound = {p for a in agreements if a.kind == agreement.kind and a is not agreement for p in a.parties}
+        singular = _singular(agreement.name, rules)
+        for counterpart in [p for p in agreement.parties if p != own and p not in bound]:
+            kept.append(
+                Agreement(
+                    kind=agreement.kind,
+                    name=singular,
+                    date=agreement.date,
+                    parties=[own, counterpart] if own else [counterpart],
+                    signatories=list(agreement.signatories),
+                    topics=list(agreement.topics),
+                    evidence=list(agreement.evidence),
+                    confidence=agreement.confidence,
+                )
+            )
+    return kept
+
+
+def _singular(name: str, rules: _AgreementRules) -> str:
+    """ "co-operative arrangements" -> "co-operative arrangement", "MoUs" -> "MoU"."""
+    words = name.split()
+    for i, word in enumerate(words):
+        if word.endswith("s"):
+            candidate = [*words[:i], word[:-1], *words[i + 1 :]]
+            if any(
+                " ".join(candidate[j:k]).lower() in rules.labels
+                for j in range(i + 1)
+                for k in range(i + 1, len(words) + 1)
+            ):
+                return " ".join(candidate)
+    return name
 
 
 def _same_parties(known: Agreement, sent: Sentence, ctx: Context) -> bool:
-    """A sentence that names the same two or more parties as an agreement of the same kind, and
-    no other date, speaks of that agreement again."""
+    """A sentence that names no party but those of an agreement of the same kind, and no other
+    date, speaks of that agreement again."""
     parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
     date = ctx.date_in(sent.start_char, sent.end_char)
     if date and known.date and (date.end_value or date.value)[:10] != known.date[:10]:
         return False
-    return len(parties) >= 2 and set(parties) == set(known.parties)
+    return bool(parties) and set(parties) <= set(known.parties)
 
 
 def _date_from_signing(known: Agreement, sent: Sentence, ctx: Context) -> None:
@@ -296,6 +365,16 @@ def _agreement_name(
             left -= 3  # "Authorized Economic Operator (AEO) Mutual Recognition Arrangement"
             continue
         token = doc[left - 1]
+        if (
+            not mechanism
+            and token.lower_ in ("and", "&")
+            and left >= 2
+            and doc[left - 2].is_title
+            and doc[left].is_title
+            and not doc[left - 2].is_sent_start
+        ):
+            left -= 1  # "Co-operative and Mutual Assistance Arrangement"
+            continue
         if not (
             token.is_title or (mechanism and token.is_lower and token.lower_ not in rules.mechanism_stops)
         ):
