@@ -13,7 +13,6 @@ from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import has_phrase, longest, matchers, phrase
 from cckg.model import Agreement, Event
 
-
 _PLAN = "cooperation-plan"  # the agreement kind of co-operation plans (ontology/vocabularies.ttl)
 
 
