@@ -231,3 +231,12 @@ def test_ranges_across_two_dates_and_bare_relative_days() -> None:
         "from November 25 to today (November 27); at today's meeting", "2014-11-27", knowledge()
     )
     assert [(d.value, d.end_value) for d in found] == [("2014-11-25", "2014-11-27"), ("2014-11-27", None)]
+
+
+def test_links_to_other_stories_and_meeting_modes_are_no_events() -> None:
+    facts = facts_of(
+        "Korea Customs Service held the 5th Border Forum with Japan Customs today (November 1), "
+        "via video conference.\n\nREAD MORE: Regional customs conference held in Seoul\n\n"
+        ">> Japan Customs hosts anti-drug workshop\n\nThe 4-day Forum ended today."
+    )
+    assert [(e.kind, e.name) for e in facts.events] == [("forum", "5th Border Forum")]

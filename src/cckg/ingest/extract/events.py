@@ -103,7 +103,8 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         if (
             name.lower() in rules.exclusions
             or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in rules.exclusions
-        ):
+            or phrase([t for t in doc[max(0, left - 1) : end]]).lower() in rules.exclusions
+        ):  # "press conference", "welcome reception", "(held) via video conference"
             continue
         # "34th", or "Second" in a capitalised name; "first visit" numbers nothing.
         ordinal = next(
