@@ -182,7 +182,7 @@ def test_compound_mentions_with_regions_and_unknown_parts() -> None:
     assert {a.country for a in facts.agencies} >= {"HK", "CN", "MO"}
     assert all(a.kind == "police" for a in facts.agencies)
     (operation,) = facts.operations
-    assert operation.name == "Operation Skyfall 7"
+    assert operation.name == "Skyfall 7"  # a code name as written
     assert (operation.start, operation.end) == ("2023-07-09", "2023-08-08")
     assert len(facts.cooperation) == 3
 

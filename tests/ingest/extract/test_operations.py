@@ -21,10 +21,13 @@ def test_an_operation_by_its_cue_word(kb: Knowledge) -> None:
 
 
 def test_code_names_quotes_and_short_cues(kb: Knowledge) -> None:
+    # a code name as written; with its cue word when the text also writes it so
     assert [o.name for o in facts('An operation code-named "Blue Tide 2" ran.', kb).operations] == [
-        "Operation Blue Tide 2"
+        "Blue Tide 2"
     ]
-    assert [o.name for o in facts("A project dubbed Lantern ran.", kb).operations] == ["Project Lantern"]
+    assert [o.name for o in facts("A project dubbed Lantern ran. Project Lantern ended.", kb).operations] == [
+        "Project Lantern"
+    ]
     assert [o.name for o in facts("The FRA ran Op. Nightjar.", kb).operations] == ["Operation Nightjar"]
     assert [o.name for o in facts("The FRA ran Project Heron.", kb).operations] == ["Project Heron"]
     assert facts("The FRA ran an operation called Heron.", kb).operations == []  # "called" is no cue here
@@ -57,3 +60,12 @@ def test_an_operation_without_a_name(kb: Knowledge) -> None:
     assert facts("The RCS and the FRA met on joint operations.", kb).operations == []  # no operation run
     named = "The RCS ran a joint operation, Operation Sandglass, with the FRA in May 2021."
     assert [o.name for o in facts(named, kb).operations] == ["Operation Sandglass"]
+
+
+def test_a_name_cut_off_at_the_end_and_the_short_form_of_an_edition(kb: Knowledge) -> None:
+    assert [
+        o.name for o in facts("The FRA ran Operation Heron. The chief said Operation He", kb).operations
+    ] == ["Operation Heron"]
+    text = "Operation Heron was led by the RCS. The FRA joined Operation Heron IV in May 2021."
+    (operation,) = facts(text, kb).operations
+    assert (operation.name, operation.start) == ("Operation Heron IV", "2021-05")

@@ -33,14 +33,17 @@ def _named(text: str, kb: Knowledge) -> list[tuple[int, str]]:
     cues = kb.operation_words.operation_cues
     prefixes = list(dict.fromkeys(cues.values()))  # the first is a code name's default
     hits = [
-        (m.start(), f"{cues[m.group('cue')]} {m.group('name')}") for m in _operation_re(kb).finditer(text)
+        (m.start(), f"{cues[m.group('cue')]} {m.group('name')}")
+        for m in _operation_re(kb).finditer(text)
+        if m.end() < len(text.rstrip())  # a name cut off at the end of the text is no name
     ]
+    written = {re.sub(r"\s+", " ", name).lower() for _, name in hits}
     for match in _codename_re(kb).finditer(text):
         name = match.group("name")
         preceding = text[max(0, match.start() - 40) : match.start()].lower()
         prefix = next((p for p in prefixes[1:] if p.lower() in preceding), prefixes[0])
-        if not name.startswith(tuple(prefixes)):
-            name = f"{prefix} {name}"
+        if not name.startswith(tuple(prefixes)) and f"{prefix} {name}".lower() in written:
+            name = f"{prefix} {name}"  # 'code-named "Skyfall" ... Operation Skyfall': as written
         hits.append((match.start(), name))
     return hits
 
@@ -93,6 +96,32 @@ def _unnamed_operations(ctx: Context, named: list[Operation]) -> list[Operation]
     return found
 
 
+def _merge_series_names(operations: list[Operation]) -> list[Operation]:
+    """ "Operation Neptune" before "Operation Neptune IV": the numbered edition, named short."""
+    kept = []
+    for operation in operations:
+        longer = next(
+            (
+                o
+                for o in operations
+                if o is not operation
+                and o.name
+                and operation.name
+                and re.fullmatch(rf"{re.escape(operation.name)}\s+(?:[IVX]+|\d+)", o.name)
+            ),
+            None,
+        )
+        if longer is None:
+            kept.append(operation)
+            continue
+        longer.evidence = sorted([*operation.evidence, *longer.evidence], key=lambda e: e.start)
+        longer.start, longer.end = longer.start or operation.start, longer.end or operation.end
+        longer.led_by += [a for a in operation.led_by if a not in longer.led_by]
+        longer.participants += [a for a in operation.participants if a not in longer.participants]
+        longer.crime_types += [c for c in operation.crime_types if c not in longer.crime_types]
+    return kept
+
+
 def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
     operations: list[Operation] = []
     kb = ctx.kb
@@ -120,6 +149,7 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
             if crime not in same.crime_types:
                 same.crime_types.append(crime)
         same.evidence.append(ctx.evidence(start, end))
+    operations = _merge_series_names(operations)
     if not operations:  # with a named one, "a joint operation" is mostly that one again
         operations += _unnamed_operations(ctx, operations)
     operations.sort(key=lambda o: o.evidence[0].start if o.evidence else 0)
