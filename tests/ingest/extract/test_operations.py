@@ -69,3 +69,15 @@ def test_a_name_cut_off_at_the_end_and_the_short_form_of_an_edition(kb: Knowledg
     text = "Operation Heron was led by the RCS. The FRA joined Operation Heron IV in May 2021."
     (operation,) = facts(text, kb).operations
     assert (operation.name, operation.start) == ("Operation Heron IV", "2021-05")
+
+
+def test_a_name_ending_in_an_operation_head(kb: Knowledge) -> None:
+    text = (
+        "Police forces joined the Northern Joint Action Days Baltic Coast (NJAD BC) in May 2021. "
+        "The Northern Joint Action Days ended. Joint Action Days will follow."
+    )
+    (operation,) = facts(text, kb).operations
+    assert (operation.name, operation.start) == (
+        "Northern Joint Action Days Baltic Coast (NJAD BC)",
+        "2021-05",
+    )

@@ -142,6 +142,7 @@ class OperationWords:  # data/patterns/operations.yaml
     codename_cues: list[str]
     operation_leader_cues: list[str]
     operation_references: list[str]
+    operation_name_heads: list[str]
     unnamed_operation_words: list[str]
     unnamed_operation_not_cues: list[str]
 

@@ -28,6 +28,17 @@ def _codename_re(kb: Knowledge) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternation(kb.operation_words.codename_cues)})\s+{_NAME}")
 
 
+@derived
+def _headed_re(kb: Knowledge) -> re.Pattern[str]:
+    """A name that ends in an operation's head: "EMPACT Joint Action Days South East Europe
+    (EMPACT JAD SEE)" (capitalised words before and after, an acronym in brackets)."""
+    heads = alternation(kb.operation_words.operation_name_heads)
+    return re.compile(
+        rf"(?P<name>(?:\b[A-Z][A-Za-z]*\s+){{0,3}}(?:{heads})\b(?:\s+[A-Z][a-z]+){{0,3}}"
+        rf"(?:\s+\([A-Z][A-Za-z ]{{1,20}}\))?)"
+    )
+
+
 def _named(text: str, kb: Knowledge) -> list[tuple[int, str]]:
     """(offset, name) of every operation ``text`` names, by a cue word or a code name."""
     cues = kb.operation_words.operation_cues
@@ -37,6 +48,12 @@ def _named(text: str, kb: Knowledge) -> list[tuple[int, str]]:
         for m in _operation_re(kb).finditer(text)
         if m.end() < len(text.rstrip())  # a name cut off at the end of the text is no name
     ]
+    for match in _headed_re(kb).finditer(text):
+        first, _, rest = match.group("name").partition(" ")
+        if first.lower() in kb.agreement_words.definite_words:  # "The EMPACT Joint Action Days"
+            hits.append((match.start("name") + len(first) + 1, rest))
+        else:
+            hits.append((match.start("name"), match.group("name")))
     written = {re.sub(r"\s+", " ", name).lower() for _, name in hits}
     for match in _codename_re(kb).finditer(text):
         name = match.group("name")
@@ -96,20 +113,36 @@ def _unnamed_operations(ctx: Context, named: list[Operation]) -> list[Operation]
     return found
 
 
-def _merge_series_names(operations: list[Operation]) -> list[Operation]:
+def _shortens(short: str, long: str, kb: Knowledge) -> bool:
+    """ "Joint Action Days" for "EMPACT Joint Action Days South East Europe": a name ending in an
+    operation's head that begins or ends the other's."""
+    heads = kb.operation_words.operation_name_heads
+    words, longer = short.split(), long.split()
+    return (
+        len(words) < len(longer)
+        and any(h in short for h in heads)
+        and (longer[: len(words)] == words or longer[-len(words) :] == words or short in long)
+    )
+
+
+def _merge_series_names(operations: list[Operation], kb: Knowledge) -> list[Operation]:
     """ "Operation Neptune" before "Operation Neptune IV": the numbered edition, named short."""
     kept = []
     for operation in operations:
-        longer = next(
+        longer = max(
             (
                 o
                 for o in operations
                 if o is not operation
                 and o.name
                 and operation.name
-                and re.fullmatch(rf"{re.escape(operation.name)}\s+(?:[IVX]+|\d+)", o.name)
+                and (
+                    re.fullmatch(rf"{re.escape(operation.name)}\s+(?:[IVX]+|\d+)", o.name)
+                    or _shortens(operation.name, o.name, kb)
+                )
             ),
-            None,
+            key=lambda o: len(o.name or ""),
+            default=None,
         )
         if longer is None:
             kept.append(operation)
@@ -149,7 +182,7 @@ def find_operations(doc: Doc, ctx: Context) -> list[Operation]:
             if crime not in same.crime_types:
                 same.crime_types.append(crime)
         same.evidence.append(ctx.evidence(start, end))
-    operations = _merge_series_names(operations)
+    operations = _merge_series_names(operations, kb)
     if not operations:  # with a named one, "a joint operation" is mostly that one again
         operations += _unnamed_operations(ctx, operations)
     operations.sort(key=lambda o: o.evidence[0].start if o.evidence else 0)
