@@ -4,6 +4,7 @@ agencies set up (notification systems, contact points, hotlines)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -74,7 +75,7 @@ def _agreement_mentions(doc: Doc, ctx: Context) -> list[_AgreementMention]:
     if not found:
         return []
     kinds = {(s, e): k for k, s, e in found}
-    marks = _Marks.of(doc, ctx)
+    marks = _Marks.of(ctx)
     mentions: list[_AgreementMention] = []
     for _, start, end in sorted(longest([(0, s, e) for _, s, e in found]), key=lambda m: m[1]):
         span = doc[start:end]
@@ -301,35 +302,30 @@ def _same_agreement(known: Agreement, name: str, mention: _AgreementMention, rul
 
 @dataclass(frozen=True)
 class _Marks:
-    """Tokens an agreement's name stops at or skips: where a date or a place begins, where a date
-    ends, and the tokens inside an agency's name."""
+    """Where an agreement's name stops or skips, by character offset: where a date or a place
+    begins (and, for a date, where it ends), and the spans of agencies' names."""
 
-    stops: frozenset[int]  # token indices
-    date_ends: dict[int, int]  # token index where a date begins -> index of the token after it
-    in_agency: frozenset[int]
+    stops: dict[int, int]  # start of a date or place -> its end
+    agencies: list[tuple[int, int]]  # sorted
 
     @staticmethod
-    def of(doc: Doc, ctx: Context) -> _Marks:
-        def tokens(start: int, end: int) -> list[int]:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            return [t.i for t in span] if span is not None else []
+    def of(ctx: Context) -> _Marks:
+        stops = {m.start: m.end for m in [*ctx.dates, *ctx.places]}
+        return _Marks(stops, sorted((m.start, m.end) for m in ctx.agencies.mentions))
 
-        stops: set[int] = set()
-        date_ends: dict[int, int] = {}
-        for mention in [*ctx.dates, *ctx.places]:
-            inside = tokens(mention.start, mention.end)
-            if inside:
-                stops.add(inside[0])
-                date_ends[inside[0]] = inside[-1] + 1
-        in_agency = {i for m in ctx.agencies.mentions for i in tokens(m.start, m.end)}
-        return _Marks(frozenset(stops), date_ends, frozenset(in_agency))
+    def in_agency(self, offset: int) -> bool:
+        at = bisect_right(self.agencies, (offset, 1 << 62)) - 1
+        return at >= 0 and self.agencies[at][0] <= offset < self.agencies[at][1]
 
 
 def _skip_aside(doc: Doc, i: int, rules: _AgreementRules, marks: _Marks) -> int:
     """Where the complement of a name begins when a date ("on 4 May") or the counterpart ("with
     its Xland counterparts") stands between the label and it; else ``i``."""
-    if i + 1 < len(doc) and doc[i].lower_ in rules.complements and i + 1 in marks.stops:
-        after = marks.date_ends.get(i + 1, i + 1)
+    if i + 1 < len(doc) and doc[i].lower_ in rules.complements and doc[i + 1].idx in marks.stops:
+        ends = marks.stops[doc[i + 1].idx]
+        after = i + 1
+        while after < len(doc) and doc[after].idx < ends:
+            after += 1
         if after < len(doc) and doc[after].lower_ in rules.complements and doc[after].lower_ != "of":
             return after
     if i < len(doc) and doc[i].lower_ == "with":
@@ -341,7 +337,7 @@ def _skip_aside(doc: Doc, i: int, rules: _AgreementRules, marks: _Marks) -> int:
                 break
             if token.lower_ in rules.complement_stops:
                 break
-            if token.lower_ in rules.complements and token.lower_ != "of" and j not in marks.in_agency:
+            if token.lower_ in rules.complements and token.lower_ != "of" and not marks.in_agency(token.idx):
                 return j
     return i
 
@@ -416,7 +412,7 @@ def _agreement_name(
                 break
             if token.lower_ in rules.complement_stops or (token.is_lower and token.text.endswith("ing")):
                 break
-            if probe in marks.stops and probe > right + 1:
+            if doc[probe].idx in marks.stops and probe > right + 1:
                 break  # "... on customs affairs cooperation in Washington on April 9"
             probe += 1
     else:

@@ -338,8 +338,10 @@ def find_signing_events(ctx: Context, events: list[Event], agreements: list[Agre
     beside a planned one the ceremony must be said to be held ("represented ... at the signing
     ceremony")."""
     words = ctx.kb.event_words
+    if not agreements or any(e.status == "held" for e in events):
+        return []
     spans = ctx.sentences_with(words.signing_event_cues)
-    if not spans or not agreements or any(e.status == "held" for e in events):
+    if not spans:
         return []
     if events and not any(has_phrase(ctx.content[s:e], words.held_cues) for s, e in spans):
         return []  # a ceremony only witnessed, beside a planned event: the agreement is the fact

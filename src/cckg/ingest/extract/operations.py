@@ -48,7 +48,8 @@ def _named(text: str, kb: Knowledge) -> list[tuple[int, str]]:
         for m in _operation_re(kb).finditer(text)
         if m.end() < len(text.rstrip())  # a name cut off at the end of the text is no name
     ]
-    for match in _headed_re(kb).finditer(text):
+    heads = kb.operation_words.operation_name_heads
+    for match in _headed_re(kb).finditer(text) if any(h in text for h in heads) else ():
         first, _, rest = match.group("name").partition(" ")
         if first.lower() in kb.agreement_words.definite_words:  # "The EMPACT Joint Action Days"
             hits.append((match.start("name") + len(first) + 1, rest))
@@ -82,6 +83,8 @@ def _unnamed_operations(ctx: Context, named: list[Operation]) -> list[Operation]
     kb = ctx.kb
     found: list[Operation] = []
     named_sentences = {e.start for o in named for e in o.evidence}
+    if "operation" not in ctx.content.lower():
+        return []
     for match in _unnamed_re(kb).finditer(ctx.content):
         if ctx.masked(match.start()):
             continue

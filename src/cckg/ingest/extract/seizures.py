@@ -8,6 +8,7 @@ when it was seized updates the seizure it refers to.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from text_to_num import text2num
@@ -272,15 +273,16 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
     found_before = False  # the sentence before spoke of a seizure
     listed = False  # in a list after "Among the seized items were:"
     for start, end in ctx.sentences:
+        at = bisect_left(cue_at, start)
+        cued = at < len(cue_at) and cue_at[at] < end
+        if not (cued or listed or found_before):
+            continue
         text = ctx.content[start:end].strip()
-        cued = any(start <= at < end for at in cue_at)
         listed = listed and bool(_LIST_ITEM.match(text))
         if cued and text.endswith(":"):
             listed = True
             continue
         cued = cued or listed
-        if not cued and not found_before:
-            continue
         sentence = ctx.content[start:end]
         lowered = sentence.lower()
         found_here: list[Seizure] = []
