@@ -187,3 +187,16 @@ def test_a_capitalised_name_runs_over_a_bracketed_acronym(kb: Knowledge) -> None
     text = "The RCS attended the 18th Regional Heads of Customs (RHC) Conference in Vienna on 4 May 2021."
     (conference,) = facts(text, kb).events
     assert (conference.name, conference.ordinal) == ("18th Regional Heads of Customs (RHC) Conference", 18)
+
+
+def test_a_meeting_told_by_its_verb(kb: Knowledge) -> None:
+    text = "On 4 May 2021 in Vienna, Mr Ivo Rant of the RCS met with Ms Lea Dorn of the FRA."
+    (meeting,) = facts(text, kb).events
+    assert (meeting.kind, meeting.name, meeting.start, meeting.city) == (
+        "meeting",
+        None,
+        "2021-05-04",
+        "Vienna",
+    )
+    assert set(meeting.participants) == {"Ruritania Customs Service", "Freedonia Revenue Administration"}
+    assert facts("The RCS met with reporters.", kb).events == []  # one side only

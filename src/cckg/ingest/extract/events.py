@@ -267,6 +267,18 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
+    # "Mr Lee met with Ms Kim ...": a meeting with no name, between the two sides of its sentence.
+    mentioned = {m.sentence.start_char for m in mentions}
+    for start, end in ctx.sentences_with(words.meeting_verb_cues):
+        if start in mentioned:
+            continue
+        sides = ctx.agencies_in(start, end, with_people=True)
+        if len(sides) < 2 and len(ctx.people_in(start, end)) < 2:
+            continue
+        event = Event(kind="meeting", name=None)
+        text = ctx.content[start:end]
+        _fill_event(event, Sentence(start, end, text), ctx, has_phrase(text, words.planned_cues), True, start)
+        events.append(event)
     # An undated meeting the release reports on took place on the day it reports.
     news = ctx.news_day()
     for event in events:
@@ -274,7 +286,6 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
             event.start = news.value
             event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
     # Participation sentences with no event of their own add their agencies to the last event.
-    mentioned = {m.sentence.start_char for m in mentions}
     for start, end in ctx.sentences_with(words.participation_cues):
         before = [e for e in events if e.evidence and e.evidence[0].start < start]
         if start in mentioned or not before:

@@ -114,6 +114,7 @@ class EventWords:  # data/patterns/events.yaml
     event_place_cues: list[str]
     visit_place_cues: list[str]
     signing_event_cues: list[str]
+    meeting_verb_cues: list[str]
 
 
 @dataclass(frozen=True)
