@@ -193,3 +193,16 @@ def test_the_label_with_its_own_complement_is_another_agreement(kb: Knowledge) -
         "on Training with the Freedonia Police Force."
     )
     assert names(text, kb) == ["MoU on Data", "MoU on Training"]
+
+
+def test_a_headline_agreement_without_parties_is_the_one_the_body_names(kb: Knowledge) -> None:
+    text = (
+        "Anti-Smuggling Memorandum of Understanding signed\n\nThe RCS and the FRA signed a Memorandum of "
+        "Understanding on border data on 3 May 2021."
+    )
+    (mou,) = facts(text, kb).agreements
+    assert (mou.name, mou.date, mou.parties) == (
+        "Memorandum of Understanding on border data",
+        "2021-05-03",
+        ["Ruritania Customs Service", "Freedonia Revenue Administration"],
+    )

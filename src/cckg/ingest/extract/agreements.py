@@ -159,7 +159,11 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             ):
                 # "the aforementioned co-operative arrangement": the agreement just named.
                 same = (same_kind or agreements)[-1]
-            elif same_kind and _same_parties(same_kind[-1], sent, ctx):
+            elif (
+                same_kind
+                and (same_kind[-1].parties or len(same_kind) == 1)
+                and _same_parties(same_kind[-1], sent, ctx)
+            ):
                 # "signed an MoU on customs ... The MoU on training ...": one MoU, told twice.
                 same = same_kind[-1]
         if same is not None:
@@ -232,12 +236,14 @@ def _singular(name: str, rules: _AgreementRules) -> str:
 
 
 def _same_parties(known: Agreement, sent: Sentence, ctx: Context) -> bool:
-    """A sentence that names no party but those of an agreement of the same kind, and no other
-    date, speaks of that agreement again."""
+    """A sentence that names no party but those of an agreement of the same kind (or any, when
+    that agreement has none), and no other date, speaks of that agreement again."""
     parties = ctx.agencies_in(sent.start_char, sent.end_char, with_people=True)
     date = ctx.date_in(sent.start_char, sent.end_char)
     if date and known.date and (date.end_value or date.value)[:10] != known.date[:10]:
         return False
+    if not known.parties:  # a headline's "Anti-Corruption MoU": the one the body names in full
+        return True
     return bool(parties) and set(parties) <= set(known.parties)
 
 

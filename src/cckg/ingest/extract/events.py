@@ -285,6 +285,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         if event.start is None and event.status == "held" and news is not None:
             event.start = news.value
             event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
+        _one_day(event)
     # Participation sentences with no event of their own add their agencies to the last event.
     for start, end in ctx.sentences_with(words.participation_cues):
         before = [e for e in events if e.evidence and e.evidence[0].start < start]
@@ -304,6 +305,12 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
             if agency not in main.participants:
                 main.participants.append(agency)
     return events
+
+
+def _one_day(event: Event) -> None:
+    """An event on one known day ends that day: ``end`` is ``start``."""
+    if event.start and len(event.start) == 10 and event.end is None:
+        event.end = event.start
 
 
 def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
@@ -379,4 +386,5 @@ def find_signing_events(ctx: Context, events: list[Event], agreements: list[Agre
             if person not in event.delegation_heads:
                 event.delegation_heads.append(person)
         event.evidence.append(ctx.evidence(start, end))
+    _one_day(event)
     return [event]
