@@ -200,3 +200,12 @@ def test_a_meeting_told_by_its_verb(kb: Knowledge) -> None:
     )
     assert set(meeting.participants) == {"Ruritania Customs Service", "Freedonia Revenue Administration"}
     assert facts("The RCS met with reporters.", kb).events == []  # one side only
+
+
+def test_an_undated_held_event_takes_the_month_of_the_release() -> None:
+    from cckg.ingest.extract import extract
+    from cckg.ingest.read import parse_release
+
+    text = "Korea Customs Service held the 5th Border Forum with Japan Customs.\n\nEnds/2023-11-01\n"
+    (forum,) = extract(parse_release(text, "t", "t.txt")).events
+    assert (forum.start, forum.end) == ("2023-11", None)

@@ -285,6 +285,10 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         if event.start is None and event.status == "held" and news is not None:
             event.start = news.value
             event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
+        elif event.start is None and event.status == "held" and ctx.published:
+            # with no day to report on, a held event took place in the month of the release
+            event.start = ctx.published[:7]
+            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
         _one_day(event)
     # Participation sentences with no event of their own add their agencies to the last event.
     for start, end in ctx.sentences_with(words.participation_cues):
