@@ -16,9 +16,10 @@ def test_a_named_event_with_ordinal_series_date_and_place(kb: Knowledge) -> None
         3,
         "Border Meeting",
     )
+    # a one-day event ends the day it starts
     assert (event.start, event.end, event.city, event.country, event.status) == (
         "2021-05-04", "2021-05-04", "Zenda", "JP", "held",
-    )  # fmt: skip  (a one-day event ends the day it starts)
+    )  # fmt: skip
     assert event.participants == ["Ruritania Customs Service", "Freedonia Revenue Administration"]
 
 
