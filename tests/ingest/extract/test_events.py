@@ -210,3 +210,9 @@ def test_an_undated_held_event_takes_the_month_of_the_release() -> None:
     text = "Korea Customs Service held the 5th Border Forum with Japan Customs.\n\nEnds/2023-11-01\n"
     (forum,) = extract(parse_release(text, "t", "t.txt")).events
     assert (forum.start, forum.end) == ("2023-11", None)
+
+
+def test_a_lower_case_event_keeps_a_short_subject(kb: Knowledge) -> None:
+    text = "The RCS and the FRA held a workshop on risk profiling in Zenda on 4 May 2021."
+    (workshop,) = facts(text, kb).events
+    assert (workshop.name, workshop.start, workshop.city) == ("workshop on risk profiling", "2021-05-04", "Zenda")

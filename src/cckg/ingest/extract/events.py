@@ -174,7 +174,8 @@ def _is_acronym(word: str) -> bool:
 
 
 def _extend_right(doc: Doc, end: int, rules: _EventRules) -> int:
-    """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"."""
+    """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"; after a
+    lower-case head, up to three lower-case words after "on": "webinar on forensic accounting"."""
     right = end
     if (
         right < len(doc) - 1
@@ -187,6 +188,25 @@ def _extend_right(doc: Doc, end: int, rules: _EventRules) -> int:
             right += 1
         while doc[right - 1].lower_ in rules.complement_joiners:
             right -= 1
+    elif (
+        right < len(doc) - 1
+        and doc[end - 1].is_lower
+        and doc[right].lower_ == "on"
+        and doc[right].lower_ in rules.complements
+    ):
+        # "a webinar on forensic accounting": a lower-case head keeps a short subject
+        probe = right + 1
+        while (
+            probe < len(doc)
+            and probe - right <= 3
+            and doc[probe].is_lower
+            and doc[probe].is_alpha
+            and doc[probe].lower_ not in rules.stops
+            and not rules.calendar_word.fullmatch(doc[probe].text)
+        ):
+            probe += 1
+        if probe > right + 1:
+            right = probe
     return right
 
 
