@@ -215,4 +215,8 @@ def test_an_undated_held_event_takes_the_month_of_the_release() -> None:
 def test_a_lower_case_event_keeps_a_short_subject(kb: Knowledge) -> None:
     text = "The RCS and the FRA held a workshop on risk profiling in Zenda on 4 May 2021."
     (workshop,) = facts(text, kb).events
-    assert (workshop.name, workshop.start, workshop.city) == ("workshop on risk profiling", "2021-05-04", "Zenda")
+    assert (workshop.name, workshop.start, workshop.city) == (
+        "workshop on risk profiling",
+        "2021-05-04",
+        "Zenda",
+    )
