@@ -151,3 +151,16 @@ def test_a_seizure_date_from_its_figure_or_the_text_before(kb: Knowledge) -> Non
     assert [s.date for s in facts(text, kb).seizures] == ["2021-04-26"]
     text = "Officers found 7 tonnes of heroin in 2022, and 3 tonnes of cocaine were seized in 2015."
     assert [s.date for s in facts(text, kb).seizures] == ["2022", "2015"]
+
+
+def test_vehicles_are_seized_only_when_the_text_says_so(kb: Knowledge) -> None:
+    assert seized("Officers found 5 kg of heroin and seized two trucks.", kb) == [
+        (5, "kg", "heroin", None),
+        (2, "vehicles", "trucks", None),
+    ]
+    assert seized("Officers detected two trucks carrying 5 kg of heroin.", kb) == [(5, "kg", "heroin", None)]
+
+
+def test_a_short_form_of_the_goods_told_again_is_one_seizure(kb: Knowledge) -> None:
+    text = "Officers seized 100 kg of meth. Tests found the 100 kg of methamphetamine was pure."
+    assert seized(text, kb) == [(100, "kg", "meth", None)]

@@ -174,6 +174,8 @@ class SeizureWords:  # data/patterns/seizures.yaml
     not_seizure_before: list[str]
     weight_cues: list[str]
     weight_units: list[str]
+    vehicle_units: list[str]
+    vehicle_cues: list[str]
 
 
 @dataclass(frozen=True)

@@ -269,6 +269,7 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
     seizures: list[Seizure] = []
     cue_at = [m.start() for m in phrase_regex(tuple(cues)).finditer(ctx.content)]
     weights = frozenset(words.weight_units)
+    vehicles = frozenset(words.vehicle_units)
     cash_units = frozenset(words.currencies.values())
     found_before = False  # the sentence before spoke of a seizure
     listed = False  # in a list after "Among the seized items were:"
@@ -307,6 +308,8 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             goods, unit, unit_named = parsed
             if not cued and unit not in weights:
                 continue  # after a seizure's sentence, only weights of goods: "three packages held 7 kg"
+            if unit in vehicles and not (listed or has_phrase(sentence, words.vehicle_cues)):
+                continue  # "intercepted two trucks": stopped and searched, not seized
             if _arrest_re(kb).search(sentence[: match.start()]):
                 continue  # "the arrest of 100 suspected traffickers"
             if (
@@ -365,6 +368,15 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
     return _merge_repeats(_drop_packaging(seizures, words.packaging_unit))
 
 
+def _goods_alike(a: set[str], b: set[str]) -> bool:
+    """Goods that share a word, or a short form of one ("meth", "methamphetamine")."""
+    return (
+        bool(a & b)
+        or any(len(x) >= 4 and len(y) > len(x) and y.startswith(x) for x in a for y in b)
+        or any(len(y) >= 4 and len(x) > len(y) and x.startswith(y) for x in a for y in b)
+    )
+
+
 def _merge_repeats(seizures: list[Seizure]) -> list[Seizure]:
     """A figure told twice (the headline and the body) is one seizure: the same quantity and unit
     of goods that share a word."""
@@ -377,7 +389,7 @@ def _merge_repeats(seizures: list[Seizure]) -> list[Seizure]:
                 for k in kept
                 if k.quantity == seizure.quantity
                 and k.unit == seizure.unit
-                and words & set(k.goods.lower().split())
+                and _goods_alike(words, set(k.goods.lower().split()))
                 and not (k.date and seizure.date and k.date[:7] != seizure.date[:7])
             ),
             None,
