@@ -206,3 +206,8 @@ def test_a_headline_agreement_without_parties_is_the_one_the_body_names(kb: Know
         "2021-05-03",
         ["Ruritania Customs Service", "Freedonia Revenue Administration"],
     )
+
+
+def test_a_name_skips_a_day_with_no_year(kb: Knowledge) -> None:
+    text = "The RCS signed a Memorandum of Understanding on 4 May for border data with the FRA."  # no year
+    assert names(text, kb) == ["Memorandum of Understanding for border data"]

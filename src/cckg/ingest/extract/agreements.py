@@ -32,6 +32,7 @@ class _AgreementRules:
     purpose: frozenset[str]
     mechanisms: frozenset[str]
     subject_prepositions: frozenset[str]
+    months: frozenset[str]  # month names and abbreviations, lower case
     labels: frozenset[str]  # every label of every agreement kind, in lower case
 
 
@@ -51,6 +52,7 @@ def _rules(kb: Knowledge) -> _AgreementRules:
         purpose=frozenset(words.mechanism_purpose_words),
         mechanisms=frozenset(m.lower() for m in words.mechanism_heads),
         subject_prepositions=frozenset(words.subject_prepositions),
+        months=frozenset(m.lower() for m in [*kb.date_words.months, *kb.date_words.month_abbreviations]),
         labels=frozenset(label.lower() for labels in kb.agreement_labels.values() for label in labels),
     )
 
@@ -327,6 +329,15 @@ class _Marks:
 def _skip_aside(doc: Doc, i: int, rules: _AgreementRules, marks: _Marks) -> int:
     """Where the complement of a name begins when a date ("on 4 May") or the counterpart ("with
     its Xland counterparts") stands between the label and it; else ``i``."""
+    if (
+        i + 3 < len(doc)
+        and doc[i].lower_ in rules.complements
+        and doc[i + 1].is_digit
+        and doc[i + 2].lower_ in rules.months
+        and doc[i + 3].lower_ in rules.complements
+        and doc[i + 3].lower_ != "of"
+    ):
+        return i + 3  # "on 4 May regarding ...": a day with no year the text resolves
     if i + 1 < len(doc) and doc[i].lower_ in rules.complements and doc[i + 1].idx in marks.stops:
         ends = marks.stops[doc[i + 1].idx]
         after = i + 1
