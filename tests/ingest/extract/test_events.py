@@ -220,3 +220,11 @@ def test_a_lower_case_event_keeps_a_short_subject(kb: Knowledge) -> None:
         "2021-05-04",
         "Zenda",
     )
+
+
+def test_a_mention_named_by_an_acronym_refers_back(kb: Knowledge) -> None:
+    text = (
+        "The RCS and the FRA held the 3rd Border Meeting in Zenda on 4 May 2021. The RCS meeting "
+        "agreed on new checks."
+    )
+    assert [e.name for e in facts(text, kb).events] == ["3rd Border Meeting"]

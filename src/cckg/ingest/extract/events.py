@@ -231,6 +231,13 @@ def _honorific_words(kb: Knowledge) -> frozenset[str]:
     return frozenset(_norm(h) for h in kb.honorifics)
 
 
+def _agency_words(ctx: Context) -> set[str]:
+    """The words of the agencies' acronyms in the release ("wco"): a mention named only by them
+    and generic words refers to an event named before."""
+    words = {_norm(a) for agency in ctx.agencies.agencies.values() for a in agency.acronyms}
+    return words | {w.removesuffix("s") for w in words}  # as _refers_to compares them
+
+
 def _one_names_the_other(longer: str, shorter: str) -> bool:
     """ "regional customs drug forum" and "drug forum"; "regional workshop on ipr" and "regional
     workshop" (a headline's short form).  One-word names are too vague to tell."""
@@ -261,6 +268,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         if same is None and not event.ordinal and not mention.next_in_series:
             ignore = generic | {w for name in ctx.people.officials for w in _norm(name).split()}
             ignore |= _honorific_words(ctx.kb)
+            ignore |= _agency_words(ctx)  # "the WCO meeting" after the Council Sessions
             same = next((e for e in reversed(events) if _refers_to(event, e, ignore)), None)
         if mention.generic and event.ordinal and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
