@@ -147,27 +147,7 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             before = ctx.content[max(sent.start_char, mention.start - 20) : mention.start].split()
             if before and before[-1].lower() in rules.subject_prepositions:
                 continue  # "an MoU for mutual administrative assistance": what the MoU is about
-        same = next((a for a in agreements if _same_agreement(a, name, mention, rules)), None)
-        if same is None and not mention.mechanism and agreements and not mention.plural:
-            first = doc.char_span(mention.start, mention.end, alignment_mode="expand")[0]
-            previous = first.nbor(-1).lower_ if first.i > 0 else ""
-            same_kind = [a for a in agreements if a.kind == mention.kind]
-            if same_kind and (_is_bare_label(name, rules) or _is_bare_label(same_kind[-1].name, rules)):
-                same = same_kind[-1]
-            elif (
-                previous in rules.definite
-                and (same_kind or name[:1].islower())
-                and not any(w.lower() in rules.links for w in name.split())
-            ):
-                # "the aforementioned co-operative arrangement": the agreement just named.
-                same = (same_kind or agreements)[-1]
-            elif (
-                same_kind
-                and (same_kind[-1].parties or len(same_kind) == 1)
-                and _same_parties(same_kind[-1], sent, ctx)
-            ):
-                # "signed an MoU on customs ... The MoU on training ...": one MoU, told twice.
-                same = same_kind[-1]
+        same = _earlier_agreement(doc, ctx, agreements, mention, name, sent)
         if same is not None:
             _date_from_signing(same, sent, ctx)
             if len(name.split()) > len(same.name.split()) and (
@@ -189,6 +169,37 @@ def find_agreements(doc: Doc, ctx: Context, events: list[Event]) -> list[Agreeme
             agreement.parties += [p for p in main_event.participants if p not in agreement.parties]
     # A plan no agency is party to is a national or regional programme, not an agreement.
     return [a for a in agreements if a.parties or a.kind != _PLAN]
+
+
+def _earlier_agreement(
+    doc: Doc, ctx: Context, agreements: list[Agreement], mention: _AgreementMention, name: str, sent: Sentence
+) -> Agreement | None:
+    """The agreement named before that ``mention`` speaks of again, if any: the same name, a bare
+    label ("the MoU"), a reference back ("the aforementioned arrangement"), or the same parties."""
+    rules = _rules(ctx.kb)
+    same = next((a for a in agreements if _same_agreement(a, name, mention, rules)), None)
+    if same is not None or mention.mechanism or not agreements or mention.plural:
+        return same
+    first = doc.char_span(mention.start, mention.end, alignment_mode="expand")[0]
+    previous = first.nbor(-1).lower_ if first.i > 0 else ""
+    same_kind = [a for a in agreements if a.kind == mention.kind]
+    if same_kind and (_is_bare_label(name, rules) or _is_bare_label(same_kind[-1].name, rules)):
+        return same_kind[-1]
+    if (
+        previous in rules.definite
+        and (same_kind or name[:1].islower())
+        and not any(w.lower() in rules.links for w in name.split())
+    ):
+        # "the aforementioned co-operative arrangement": the agreement just named.
+        return (same_kind or agreements)[-1]
+    if (
+        same_kind
+        and (same_kind[-1].parties or len(same_kind) == 1)
+        and _same_parties(same_kind[-1], sent, ctx)
+    ):
+        # "signed an MoU on customs ... The MoU on training ...": one MoU, told twice.
+        return same_kind[-1]
+    return None
 
 
 def _one_per_counterpart(
@@ -359,11 +370,9 @@ def _skip_aside(doc: Doc, i: int, rules: _AgreementRules, marks: _Marks) -> int:
     return i
 
 
-def _agreement_name(
-    doc: Doc, start: int, end: int, mechanism: bool, rules: _AgreementRules, marks: _Marks
-) -> list:
-    """The agreement's name: capitalised words before (lower-case adjectives too, for a
-    mechanism), and an "of/on ..." complement after."""
+def _name_start(doc: Doc, start: int, mechanism: bool, rules: _AgreementRules) -> int:
+    """Where an agreement's name begins: capitalised words before its label, over a bracketed
+    acronym or an "and" between them (lower-case adjectives too, for a mechanism)."""
     left = start
     while left > 0 and not doc[left - 1].is_sent_start:
         if (
@@ -392,6 +401,15 @@ def _agreement_name(
         ):
             break
         left -= 1
+    return left
+
+
+def _agreement_name(
+    doc: Doc, start: int, end: int, mechanism: bool, rules: _AgreementRules, marks: _Marks
+) -> list:
+    """The agreement's name: capitalised words before (lower-case adjectives too, for a
+    mechanism), and an "of/on ..." complement after."""
+    left = _name_start(doc, start, mechanism, rules)
     if mechanism and not doc[start].is_title:
         # A lower-case mechanism ("contact points"): keep its purpose; the parties ("between
         # the two administrations") only when no purpose follows them.

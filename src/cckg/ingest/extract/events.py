@@ -295,29 +295,17 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
-    # "Mr Lee met with Ms Kim ...": a meeting with no name, between the two sides of its sentence.
     mentioned = {m.sentence.start_char for m in mentions}
-    for start, end in ctx.sentences_with(words.meeting_verb_cues):
-        if start in mentioned:
-            continue
-        sides = ctx.agencies_in(start, end, with_people=True)
-        if len(sides) < 2 and len(ctx.people_in(start, end)) < 2:
-            continue
-        event = Event(kind="meeting", name=None)
-        text = ctx.content[start:end]
-        _fill_event(event, Sentence(start, end, text), ctx, has_phrase(text, words.planned_cues), True, start)
-        events.append(event)
-    # An undated meeting the release reports on took place on the day it reports.
-    news = ctx.news_day()
-    for event in events:
-        if event.start is None and event.status == "held" and news is not None:
-            event.start = news.value
-            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
-        elif event.start is None and event.status == "held" and ctx.published:
-            # with no day to report on, a held event took place in the month of the release
-            event.start = ctx.published[:7]
-            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
-        _one_day(event)
+    events += _verb_meetings(ctx, mentioned)
+    _date_undated(events, ctx)
+    _add_sides(events, ctx, mentioned)
+    return events
+
+
+def _add_sides(events: list[Event], ctx: Context, mentioned: set[int]) -> None:
+    """Sentences with no event of their own: participants join the last event before them,
+    delegation heads the first held event."""
+    words = ctx.kb.event_words
     # Participation sentences with no event of their own add their agencies to the last event.
     for start, end in ctx.sentences_with(words.participation_cues):
         before = [e for e in events if e.evidence and e.evidence[0].start < start]
@@ -336,7 +324,38 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         for agency in ctx.agencies_in(start, end, with_people=True):
             if agency not in main.participants:
                 main.participants.append(agency)
-    return events
+
+
+def _verb_meetings(ctx: Context, mentioned: set[int]) -> list[Event]:
+    """ "Mr Lee met with Ms Kim ...": a meeting with no name, between the two sides of a sentence
+    that names no event."""
+    words = ctx.kb.event_words
+    found = []
+    for start, end in ctx.sentences_with(words.meeting_verb_cues):
+        if start in mentioned:
+            continue
+        sides = ctx.agencies_in(start, end, with_people=True)
+        if len(sides) < 2 and len(ctx.people_in(start, end)) < 2:
+            continue
+        event = Event(kind="meeting", name=None)
+        text = ctx.content[start:end]
+        _fill_event(event, Sentence(start, end, text), ctx, has_phrase(text, words.planned_cues), True, start)
+        found.append(event)
+    return found
+
+
+def _date_undated(events: list[Event], ctx: Context) -> None:
+    """An undated held event took place on the day the release reports on, else in its month;
+    an event on one known day ends that day."""
+    news = ctx.news_day()
+    for event in events:
+        if event.start is None and event.status == "held" and news is not None:
+            event.start = news.value
+            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
+        elif event.start is None and event.status == "held" and ctx.published:
+            event.start = ctx.published[:7]
+            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
+        _one_day(event)
 
 
 def _one_day(event: Event) -> None:
