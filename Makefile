@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE := out/store
 
-.PHONY: demo test lint bench quality quality-real mutation clean
+.PHONY: demo test lint guard bench quality quality-real mutation clean
 
 $(BIN)/cckg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: lint
 
 lint: $(BIN)/cckg
 	$(BIN)/ruff check src tests scripts
+
+# A coarse guard against blow-ups (CI): a generated 1,000-release store, every named query and
+# `show` within 5 s, every export within 30 s; prints a table (scripts/ci_guard.py).
+guard: $(BIN)/cckg
+	$(BIN)/python scripts/ci_guard.py --releases 1000
 
 bench: $(BIN)/cckg
 	$(BIN)/python scripts/bench.py

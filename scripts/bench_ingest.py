@@ -28,8 +28,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from cckg import pipeline
 from cckg.identity import release_iri
 from cckg.ingest.extract import extract
@@ -134,7 +132,7 @@ def main() -> None:
         with OxigraphStore(folder / "empty") as store:
             rows.append(("embedded, empty", 0, *measure(store, batches)))
         with OxigraphStore(folder / "large") as store:
-            store.oxigraph.bulk_load(filler.encode(), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load_quads(filler.encode())
             existing = len(store.graph_names())
             rows.append((f"embedded, {existing} releases", existing, *measure(store, batches)))
         if args.server:

@@ -31,7 +31,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 
 from cckg import validation
@@ -84,7 +83,7 @@ def fill(store: OxigraphStore, templates_: list[str], start: int, stop: int, fol
     with path.open("w", encoding="utf-8") as out:
         for k in range(start, stop):
             out.write(copy(templates_, k))
-    store.oxigraph.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load_quads(path=path)
     path.unlink()
     return time.perf_counter() - began
 

@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterator
 from multiprocessing import get_context
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from cckg import synth
 from cckg.identity import release_iri
 from cckg.ingest.read import parse_release
@@ -58,7 +56,7 @@ def build(path: Path, releases: int, workers: int) -> float:
     with OxigraphStore(path) as store, get_context("spawn").Pool(workers) as pool:
         load_vocabulary(store, VOCABULARY_GRAPH, ontology())
         for done, data in enumerate(pool.imap(_chunk, chunks), 1):
-            store.oxigraph.load(data, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load_quads(data)
             print(f"\r{done * CHUNK:>7} releases", end="", flush=True)
     print()
     return time.perf_counter() - started

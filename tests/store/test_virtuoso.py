@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 
 from cckg.errors import StoreError
 from cckg.store import OxigraphStore, SparqlStore, open_store
+from cckg.store.base import MERGED_GRAPH
 from cckg.views import query
 from conftest import REPO, run_cli
 from store.virtuoso import PASSWORD, USER, Virtuoso, installed
@@ -130,6 +131,38 @@ def test_updates_need_the_credentials(virtuoso: Virtuoso) -> None:
         assert digest.has_graph(graph)
         digest.remove_graph(graph)
         assert not digest.has_graph(graph)
+
+
+def _merged(store: object) -> rdflib.Graph:
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")  # type: ignore[attr-defined]
+    assert isinstance(result, rdflib.Graph)
+    result.remove((None, rdflib.PROV.endedAtTime, None))  # when each ingest ran: differs by design
+    return result
+
+
+def test_the_merged_graph_is_the_same_set(stores: tuple[str, str]) -> None:
+    """Virtuoso keeps the merged graph in a named graph, read as the default graph: the same set of
+    triples as the embedded store's default graph, each once."""
+    embedded, remote = stores
+    with open_store(embedded, read_only=True) as local, open_store(remote, read_only=True) as server:
+        assert isomorphic(_merged(server), _merged(local))
+        labels = "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/cckg/id/agency/hk-ced> ?p ?o }"
+        assert server.select(labels).rows == local.select(labels).rows
+        assert str(MERGED_GRAPH) not in {str(g) for g in server.graph_names()}
+
+
+def test_remove_keeps_what_other_graphs_support(virtuoso: Virtuoso) -> None:
+    port = virtuoso.url.rsplit(":", 1)[1]
+    a, b, c = (rdflib.URIRef(f"urn:{x}") for x in "abc")
+    one, two = (rdflib.URIRef(f"https://w3id.org/cckg/graph/test-support-{n}") for n in (1, 2))
+    with SparqlStore(f"http://{USER}:{PASSWORD}@127.0.0.1:{port}", kind="virtuoso") as store:
+        store.replace_graph(one, [(a, b, c), (a, b, a)])
+        store.replace_graph(two, [(a, b, c)])
+        store.remove_graphs([one])
+        ask = "ASK {{ <urn:a> <urn:b> {} }}"
+        assert store.query(ask.format("<urn:c>")) is True and store.query(ask.format("<urn:a>")) is False
+        store.remove_graph(two)
+        assert store.query(ask.format("<urn:c>")) is False
 
 
 def test_the_setup_is_documented() -> None:

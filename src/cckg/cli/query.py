@@ -50,7 +50,7 @@ def query_command(
     """Run a named query, a SPARQL file, or SPARQL from stdin.
 
     NAME is a named query (see --list), FILE.rq a SPARQL file, - reads standard input.
-    Queries see the union of all graphs.  Updates are refused, and so is SERVICE unless
+    Queries read the merged graph (each triple once).  Updates are refused, and so is SERVICE unless
     --allow-service names its host.
 
     Example:

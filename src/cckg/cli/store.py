@@ -21,7 +21,7 @@ from cckg.store import open_store, store_location
     formats.DUMP,
     "nquads",
     help="nquads, trig and jsonld keep the named graphs; the others (turtle, nt, xml: RDF/XML) get "
-    "one graph (the union without --graph).",
+    "one graph (the merged graph, each triple once, without --graph).",
 )
 @click.pass_context
 @handle_errors

@@ -7,7 +7,8 @@ Everything above this module talks to the abstract :class:`Store`.  Its writes a
 and its reads SPARQL queries, so a remote SPARQL 1.1 server can be added as another subclass that
 implements :meth:`Store.query`, :meth:`Store.update` and :meth:`Store.dump` over HTTP
 (:class:`cckg.store.remote.SparqlStore`, chosen by :func:`open_store` for ``http(s)://`` locations).
-Queries see the union of all graphs as their default graph.
+Queries read the merged graph (the set of all the graphs' triples) as their default graph
+(the layout: :mod:`cckg.store.base`).
 """
 
 from __future__ import annotations

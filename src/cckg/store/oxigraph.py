@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from cckg.errors import QuerySyntaxError, ResultTooLarge, StoreError
 from cckg.namespaces import PREFIXES
 from cckg.sparql import XSD_STRING, QueryResult, SelectResult
 from cckg.store.base import (
+    UPGRADE_NOTE,
     Store,
     _one_line,
 )
@@ -76,6 +78,15 @@ class OxigraphStore(Store):
                     "(the store can still be read: cckg query)"
                 ) from None
             raise StoreError(f"store {self.path}: cannot open ({_one_line(error)})") from None
+        # A store written by an older cckg has named graphs and no merged graph: build it once (or,
+        # open read-only, read the union of the graphs as that cckg did, until it is opened to write).
+        self._union = False
+        if _old_layout(self._store):
+            if read_only:
+                self._union = True
+            else:
+                print(UPGRADE_NOTE.format(where=self.path or "in memory"), file=sys.stderr)
+                self.build_merged_graph()
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -96,7 +107,7 @@ class OxigraphStore(Store):
         """The result of ``sparql``; :class:`ResultTooLarge` as soon as it has more than
         ``max_results`` rows or triples (the rest is never made)."""
         try:
-            result = self.oxigraph.query(sparql, use_default_graph_as_union=True)
+            result = self.oxigraph.query(sparql, use_default_graph_as_union=self._union)
         except SyntaxError as error:
             raise QuerySyntaxError(_one_line(error)) from None
         except OSError as error:
@@ -128,8 +139,33 @@ class OxigraphStore(Store):
                 raise StoreError(f"not stored: {DISK_FULL} (store {self.path})") from None
             raise StoreError(f"update failed: {_one_line(error)}") from None
 
+    def bulk_load_quads(
+        self, data: bytes | None = None, *, path: str | os.PathLike[str] | None = None
+    ) -> None:
+        """Load N-Quads (``data``, or the file at ``path``) of new named graphs without a
+        transaction (a benchmark's or a test's store built fast), their triples added to the
+        merged graph too.  Not for graphs already stored: :meth:`Store.replace_graph` keeps the
+        support rule, this does not."""
+        where = {"path": str(path)} if path is not None else {}
+
+        def quads() -> Any:
+            for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS, **where):
+                yield quad
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+        self.oxigraph.bulk_extend(quads())
+
     def dump(self, format: str = "nquads", graph: URIRef | None = None) -> bytes:
-        return dump_dataset(self.oxigraph, format, graph)
+        return dump_dataset(self.oxigraph, format, graph, merged=not self._union)
+
+
+def _old_layout(store: ox.Store) -> bool:
+    """Whether ``store`` has named graphs and an empty default graph (no merged graph): two index
+    lookups, whatever the size of the store."""
+    named = next(iter(store.named_graphs()), None)
+    if named is None:
+        return False
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
 
 
 def _limited(items: Any, limit: int | None) -> Any:
@@ -140,8 +176,12 @@ def _limited(items: Any, limit: int | None) -> Any:
         yield item
 
 
-def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None) -> bytes:
-    """Serialise one graph of a pyoxigraph dataset, or all of it (see :meth:`Store.dump`)."""
+def dump_dataset(
+    dataset: ox.Store, format: str = "nquads", graph: URIRef | None = None, *, merged: bool = True
+) -> bytes:
+    """Serialise one graph of a pyoxigraph dataset, or all of it (see :meth:`Store.dump`): quad
+    formats get the named graphs (the record; the merged graph is made from them), triple formats
+    the merged default graph (``merged``), or the union of the named graphs as a set (not ``merged``)."""
     format = formats.canonical(format)
     if format not in DUMP_FORMATS:
         raise StoreError(f"unknown dump format {format!r} (one of {', '.join(DUMP_FORMATS)})")
@@ -155,15 +195,17 @@ def dump_dataset(dataset: ox.Store, format: str = "nquads", graph: URIRef | None
         named = ox.NamedNode(str(graph))
         return dataset.dump(format=rdf_format, from_graph=named, prefixes=prefixes) or b""
     if has_graphs:
-        return dataset.dump(format=rdf_format, prefixes=prefixes) or b""
-    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    union = dataset.query(everything, use_default_graph_as_union=True)
-    assert isinstance(union, ox.QueryTriples)
-    if prefixes is None:
-        return union.serialize(format=rdf_format) or b""
-    merged = ox.Store()
-    merged.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in union)
-    return merged.dump(format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
+        return ox.serialize(_named_quads(dataset), format=rdf_format, prefixes=prefixes) or b""
+    if merged:
+        return dataset.dump(format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
+    union = ox.Store()
+    union.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in _named_quads(dataset))
+    return union.dump(format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
+
+
+def _named_quads(dataset: ox.Store) -> Any:
+    """The quads of the named graphs of ``dataset`` (not those of its default graph)."""
+    return (q for q in dataset if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
 def _jsonld(dataset: ox.Store, graph: URIRef | None) -> bytes:
@@ -171,5 +213,5 @@ def _jsonld(dataset: ox.Store, graph: URIRef | None) -> bytes:
     if graph is not None:
         data = dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph))) or b""
         return jsonld.serialize(rdflib.Graph().parse(data=data, format="nt")).encode("utf-8")
-    data = dataset.dump(format=ox.RdfFormat.N_QUADS) or b""
+    data = ox.serialize(_named_quads(dataset), format=ox.RdfFormat.N_QUADS) or b""
     return jsonld.serialize(rdflib.Dataset().parse(data=data, format="nquads")).encode("utf-8")

@@ -13,9 +13,13 @@ store                                          query            update          
 ``sparql+http://host/ENDPOINT``                (the URL)        (the URL)         none (CONSTRUCT)
 =============================================  ===============  ================  ======================
 
-cckg's queries expect the default graph to be the union of all named graphs.  Oxigraph is asked
-for that per query (``union-default-graph``); GraphDB and Virtuoso do it by default; Fuseki needs
-``tdb2:unionDefaultGraph true`` in the dataset's configuration.  ``user:password@`` in the URL is
+cckg's queries read the store's merged graph (the set of the triples of all named graphs, kept by
+every write: :mod:`cckg.store.base`) as their default graph.  On Oxigraph and Fuseki it is the
+server's real default graph (so a Fuseki dataset must not set ``tdb2:unionDefaultGraph``).  GraphDB
+and Virtuoso read all graphs as the default graph, so there it is the named graph
+:data:`~cckg.store.base.MERGED_GRAPH`, which each query asks for as its default graph with the
+protocol's ``default-graph-uri`` parameter (and the graphs cckg lists, counts and dumps leave it
+out); a plain ``sparql+`` endpoint is treated the same way.  ``user:password@`` in the URL is
 answered to the server's challenge, HTTP Basic or Digest (Virtuoso's ``/sparql-auth``, which a
 Virtuoso store with credentials uses for queries, updates and graph reads).
 
@@ -35,6 +39,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -46,8 +51,10 @@ from rdflib.term import URIRef
 
 from cckg.errors import QuerySyntaxError, StoreError
 from cckg.namespaces import CCKG_BASE
-from cckg.sparql import QueryResult, query_form, read_results, sparql_term
+from cckg.sparql import QueryResult, SelectResult, query_form, read_results, sparql_term
 from cckg.store.base import (
+    MERGED_GRAPH,
+    UPGRADE_NOTE,
     Store,
 )
 from cckg.store.oxigraph import dump_dataset, from_ox
@@ -82,23 +89,24 @@ class ServerLayout:
     query: str
     update: str
     graph_store: str | None
-    union_params: tuple[tuple[str, str], ...] = ()  # query parameters asking for the union graph
+    merged_graph: URIRef | None = None  # the merged graph: the default graph (None), or a named graph
     authenticated: tuple[str, str, str | None] | None = None  # query, update, graph store with credentials
     system_graphs: bool = False  # the server keeps graphs of its own beside cckg's
 
 
 SERVER_LAYOUTS: dict[str, ServerLayout] = {
-    "oxigraph": ServerLayout("/query", "/update", "/store", (("union-default-graph", ""),)),
+    "oxigraph": ServerLayout("/query", "/update", "/store"),
     "fuseki": ServerLayout("/query", "/update", "/data"),
-    "graphdb": ServerLayout("", "/statements", "/rdf-graphs/service"),
+    "graphdb": ServerLayout("", "/statements", "/rdf-graphs/service", MERGED_GRAPH),
     "virtuoso": ServerLayout(
         "/sparql",
         "/sparql",
         "/sparql-graph-crud",
+        MERGED_GRAPH,
         authenticated=("/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth"),
         system_graphs=True,
     ),
-    "sparql": ServerLayout("", "", None),
+    "sparql": ServerLayout("", "", None, MERGED_GRAPH),
 }
 
 _REMOTE = re.compile(r"^(?:(?P<kind>[a-z]+)\+)?(?P<url>https?://\S+)$", re.IGNORECASE)
@@ -171,7 +179,10 @@ class SparqlStore(Store):
         self.query_url = base + query
         self.update_url = base + update
         self.graph_store_url = base + graph_store if graph_store is not None else None
-        self._union_params = layout.union_params
+        self.merged_graph = layout.merged_graph
+        merged = layout.merged_graph
+        self._dataset_params = (("default-graph-uri", str(merged)),) if merged is not None else ()
+        self._checked_layout = read_only  # an old layout is upgraded on the first write
         self._own_graphs_only = layout.system_graphs
         self._opener = _opener(base, credentials)
 
@@ -229,9 +240,10 @@ class SparqlStore(Store):
 
     # -- the Store interface --
 
-    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        """The result of ``sparql``; ``timeout`` (seconds) instead of the store's HTTP timeout."""
-        url = self._with_params(self.query_url, self._union_params)
+    def query(self, sparql: str, timeout: float | None = None, *, merged: bool = True) -> QueryResult:
+        """The result of ``sparql``; ``timeout`` (seconds) instead of the store's HTTP timeout.
+        With ``merged`` (the default) the merged graph is the query's default graph."""
+        url = self._with_params(self.query_url, self._dataset_params if merged else ())
         body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
         accept = ACCEPT.get(query_form(sparql), RESULTS_JSON)
         form = "application/x-www-form-urlencoded"
@@ -243,10 +255,24 @@ class SparqlStore(Store):
     def update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError(f"store {self.url} is open read-only")
+        if not self._checked_layout:
+            self._checked_layout = True
+            if self.needs_merged_graph():  # written by an older cckg: build its merged graph once
+                print(UPGRADE_NOTE.format(where=self.url), file=sys.stderr)
+                self.build_merged_graph()
         self._request(self.update_url, body=sparql.encode("utf-8"), content_type="application/sparql-update")
 
+    def query_graphs(self, sparql: str) -> QueryResult:
+        # Without default-graph-uri: some servers (Virtuoso) then answer GRAPH <g> wrongly.
+        return self.query(sparql, merged=False)
+
+    def _own(self, variable: str) -> str:
+        if not self._own_graphs_only:
+            return ""
+        return f"FILTER(STRSTARTS(STR({variable}), {sparql_term(rdflib.Literal(OWN_GRAPHS))}))"
+
     def graph_names(self) -> list[URIRef]:
-        names = super().graph_names()
+        names = [name for name in super().graph_names() if name != self.merged_graph]
         if self._own_graphs_only:
             return [name for name in names if str(name).startswith(OWN_GRAPHS)]
         return names
@@ -254,10 +280,12 @@ class SparqlStore(Store):
     def __len__(self) -> int:
         if not self._own_graphs_only:
             return super().__len__()
-        result = self.select(
+        result = self.query_graphs(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), {sparql_term(rdflib.Literal(OWN_GRAPHS))})) }}"
+            f"FILTER(STRSTARTS(STR(?g), {sparql_term(rdflib.Literal(OWN_GRAPHS))}) "
+            f"&& ?g != {sparql_term(self.merged_graph or MERGED_GRAPH)}) }}"
         )
+        assert isinstance(result, SelectResult)
         return int(result.rows[0]["n"])  # type: ignore[call-overload]
 
     def graph_ntriples(self, graph: URIRef) -> tuple[bytes, str]:
@@ -283,7 +311,7 @@ class SparqlStore(Store):
             rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
             if data:
                 dataset.load(data, format=rdf_format, to_graph=ox.NamedNode(str(name)))
-        return dump_dataset(dataset, format, graph)
+        return dump_dataset(dataset, format, graph, merged=False)
 
     def __repr__(self) -> str:
         return f"SparqlStore({self.url!r}, kind={self.kind!r})"

@@ -46,10 +46,16 @@ def _not_in(variable: str, graphs: Sequence[URIRef]) -> str:
 
 def load_store(store: Store, skip: Sequence[URIRef] = ()) -> rdflib.Graph:
     """The union of the store's named graphs, except ``skip`` (the vocabulary graph)."""
+    skip = _with_merged(store, skip)
     sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_not_in('?g', skip)} }}"
     result = store.query(sparql)
     assert isinstance(result, rdflib.Graph)
     return result
+
+
+def _with_merged(store: Store, skip: Sequence[URIRef]) -> Sequence[URIRef]:
+    """``skip`` and the store's merged graph when it is a named graph (it is no release's)."""
+    return skip if store.merged_graph is None else [*skip, store.merged_graph]
 
 
 def mentioned_iris(data: rdflib.Graph) -> set[URIRef]:
@@ -112,7 +118,7 @@ def store_contexts(
     if isinstance(store, OxigraphStore):
         described, events = _read_indexes(store.oxigraph, all_mentioned, all_series, skip)
     else:
-        described, events = _read_by_queries(store, all_mentioned, all_series, skip)
+        described, events = _read_by_queries(store, all_mentioned, all_series, _with_merged(store, skip))
     contexts = []
     for nodes, refers in zip(mentioned, series, strict=True):
         triples = [t for node in nodes for t in described.get(node, ())]

@@ -2,7 +2,8 @@
 
 A GET of the endpoint with no query answers one RDF document (Turtle unless the Accept header
 asks for another RDF format) holding both: the ``sd:Service`` (endpoint, language, result
-formats, the union default graph) and its ``sd:defaultDataset``, which is also the
+formats, ``sd:UnionDefaultGraph``: the default graph is the merged graph, each triple of the
+named graphs once) and its ``sd:defaultDataset``, which is also the
 ``void:Dataset`` with its statistics (triples, entities, distinct subjects and objects, classes
 and properties with their counts, one ``sd:namedGraph`` per graph up to :data:`MAX_GRAPHS`, each
 with its triple count).  The counts come from a few aggregate queries, run once per server.

@@ -1,6 +1,6 @@
 """Graph views: projections of the knowledge graph through NetworkX.
 
-Each view is built from a few aggregate SPARQL queries (``data/views/*.rq``) that read the union
+Each view is built from a few aggregate SPARQL queries (``data/views/*.rq``) that read the merged
 default graph, so a view costs a fixed number of queries whatever the size of the store.  The
 views, their nodes, edges and attributes are described in :data:`VIEWS` (and ``docs/views.md``):
 

@@ -7,7 +7,7 @@ N-Triples, JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE.  Updates are refused (
 
 Each query runs in a worker process that has the store open read-only.  A query still running at
 the deadline is answered with 503 and its worker is killed and replaced, so one slow query cannot
-hold the endpoint.  Like every cckg query, the default graph is the union of all graphs.
+hold the endpoint.  Like every cckg query, the default graph is the merged graph (each triple once).
 
 How requests are taken (body and result limits, CORS, the Host check) is
 :mod:`cckg.views.protocol`; a query with ``SERVICE`` is refused (403) unless its host is allowed.
