@@ -25,7 +25,6 @@ PENDING = {
     "cckg.ingest.extract.agencies.find_agencies": "the extractor's rules",
     "cckg.ingest.extract.dates._resolve": "the extractor's rules",
     "cckg.ingest.extract.dates._rules": "the extractor's rules",
-    "cckg.ingest.extract.events.find_events": "the extractor's rules",
     "cckg.ingest.extract.people.find_people": "the extractor's rules",
     "cckg.ingest.extract.seizures.find_seizures": "the extractor's rules",
 }

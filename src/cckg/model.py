@@ -77,7 +77,7 @@ class Agreement:
 
 @dataclass
 class Operation:
-    name: str
+    name: str | None  # None: an operation the text reports without a name
     start: str | None = None
     end: str | None = None
     led_by: list[str] = field(default_factory=list)

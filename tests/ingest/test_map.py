@@ -113,3 +113,23 @@ def test_name_resolutions_record_why_names_mean_an_agency(seed_graphs: list[Grap
     }
     assert resolutions["Hong Kong Customs"] == (agency_iri("hk-ced"), "gazetteer alias")
     assert resolutions["Korea Customs"] == (agency_iri("kr-kcs"), "gazetteer alias")
+
+
+def test_an_operation_without_a_name_is_known_by_its_release(tmp_path) -> None:
+    from cckg.validation import validate_graph
+
+    text = (
+        "Hong Kong Customs mounted a joint operation with Korea Customs Service from 3 to 9 May 2021.\n"
+        "During the operation, officers seized 12 kg of heroin.\n"
+    )
+    path = tmp_path / "unnamed.txt"
+    path.write_text(text, encoding="utf-8")
+    facts = extract(read_release(path))
+    (operation,) = facts.operations
+    assert operation.name is None
+    graph = map_facts(facts, generated_at=WHEN)
+    (node,) = graph.subjects(RDF.type, CCKG.JointOperation)
+    assert graph.value(node, SCHEMA.name) is None
+    assert graph.value(node, SCHEMA.startDate) == Literal("2021-05-03", datatype=XSD.date)
+    report = validate_graph(graph, engine="pyshacl", focus=[node])
+    assert [r for r in report.results if r.severity == "Violation"] == []

@@ -304,9 +304,14 @@ def _map_operations(m: _Mapping) -> None:
     """Joint operations, who led and who joined them, and their crime types."""
     add = m.add
     for operation in m.facts.operations:
-        node = fact_iri("operation", operation.name, operation.start)
+        if operation.name:
+            node = fact_iri("operation", operation.name, operation.start)
+        else:  # an operation without a name is known by its release and its first sentence
+            first = operation.evidence[0].start if operation.evidence else 0
+            node = fact_iri("operation", m.facts.id, operation.start, first)
         add((node, RDF.type, CCKG.JointOperation))
-        add((node, SCHEMA.name, Literal(operation.name)))
+        if operation.name:
+            add((node, SCHEMA.name, Literal(operation.name)))
         if operation.start:
             add((node, SCHEMA.startDate, date_literal(operation.start)))
         if operation.end:

@@ -100,7 +100,7 @@ def series_conference(scene: Scene) -> Draft:
         name=f"{ordinal(number)} {series.name}",
         ordinal=number,
         start=start.isoformat(),
-        end=end.isoformat() if end else None,
+        end=(end or start).isoformat(),  # a one-day event ends the day it starts
         city=place.city if place else None,
         country=place.country if place else None,
         participants=[a.record.name, b.record.name],
@@ -211,6 +211,7 @@ def visit(scene: Scene) -> Draft:
         kind="visit",
         name=noun,
         start=day.isoformat(),
+        end=day.isoformat(),
         city=place.city if place else None,
         country=place.country if place else None,
         participants=[visitor.record.name, host.record.name],

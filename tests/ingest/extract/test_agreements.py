@@ -67,7 +67,7 @@ def test_a_mechanism_under_an_agreement_belongs_to_it(kb: Knowledge) -> None:
 def test_an_agreement_named_across_its_acronym_is_one(kb: Knowledge) -> None:
     text = "The RCS and the FRA signed a Mutual Recognition Arrangement (MRA) Action Plan today (November 1)."
     (plan,) = facts(text, kb).agreements
-    assert (plan.kind, plan.name) == ("cooperation-plan", "Mutual Recognition Arrangement Action Plan")
+    assert (plan.kind, plan.name) == ("cooperation-plan", "Mutual Recognition Arrangement (MRA) Action Plan")
 
 
 def test_parties_of_the_main_event_and_the_date_of_its_end(kb: Knowledge) -> None:
@@ -90,7 +90,7 @@ def names(text: str, kb: Knowledge) -> list[str]:
 def test_names_run_over_a_short_bracket_and_stop_at_punctuation_or_a_verb(kb: Knowledge) -> None:
     assert names(
         "The RCS signed a Memorandum of Understanding (MoU) on Border Control with the FRA.", kb
-    ) == ["Memorandum of Understanding on Border Control"]
+    ) == ["Memorandum of Understanding (MoU) on Border Control"]  # the acronym is part of the name
     assert names("The RCS signed a Memorandum of Understanding on Border Control, the first.", kb) == [
         "Memorandum of Understanding on Border Control"
     ]
@@ -145,3 +145,69 @@ def test_the_date_nearest_the_agreement_and_else_the_release_date(kb: Knowledge)
     assert mou.topics == []
     (mou,) = facts("The RCS signed a Memorandum of Understanding on heroin smuggling.", kb).agreements
     assert mou.topics == ["drug-trafficking"]
+
+
+def test_a_lower_case_label_after_a_preposition_is_the_subject(kb: Knowledge) -> None:
+    text = "The RCS signed a MoU with the FRA for mutual administrative assistance."
+    assert [(a.kind, a.name) for a in facts(text, kb).agreements] == [
+        ("mou", "MoU for mutual administrative assistance")  # the counterpart stands aside
+    ]
+
+
+def test_one_agreement_told_twice_and_dated_later(kb: Knowledge) -> None:
+    text = (
+        "The RCS and the FRA signed a Memorandum of Understanding on customs data. The RCS and the "
+        "FRA said the memorandum of understanding on controls would help. The MoU was signed on 3 May 2021."
+    )
+    (mou,) = facts(text, kb).agreements
+    assert (mou.name, mou.date) == ("Memorandum of Understanding on customs data", "2021-05-03")
+
+
+def test_a_name_skips_its_date_and_stops_at_a_place(kb: Knowledge) -> None:
+    assert names("The RCS signed a Memorandum of Understanding on 4 May 2021 on border control.", kb) == [
+        "Memorandum of Understanding on border control"
+    ]
+    assert names("The RCS signed a Memorandum of Understanding on border control in Vienna.", kb) == [
+        "Memorandum of Understanding on border control"
+    ]
+
+
+def test_plural_instruments_one_per_named_counterpart(kb: Knowledge) -> None:
+    text = "The RCS has signed co-operative arrangements with the FRA and the Freedonia Police Force."
+    assert [(a.name, a.parties) for a in facts(text, kb).agreements] == [
+        ("co-operative arrangement", ["Ruritania Customs Service", "Freedonia Revenue Administration"]),
+        ("co-operative arrangement", ["Ruritania Customs Service", "Freedonia Police Force"]),
+    ]
+    assert facts("The RCS has signed co-operative arrangements with 18 counterparts.", kb).agreements == []
+
+
+def test_a_plan_without_parties_and_a_name_with_and(kb: Knowledge) -> None:
+    assert facts("The country adopted a National Action Plan in 2014.", kb).agreements == []
+    text = "The RCS and the FRA signed the Co-operative and Mutual Assistance Arrangement (CMA)."
+    assert names(text, kb) == ["Co-operative and Mutual Assistance Arrangement (CMA)"]
+
+
+def test_the_label_with_its_own_complement_is_another_agreement(kb: Knowledge) -> None:
+    text = (
+        "The RCS signed the MoU on Data with the FRA. The MoU came into force. The RCS also signed the MoU "
+        "on Training with the Freedonia Police Force."
+    )
+    assert names(text, kb) == ["MoU on Data", "MoU on Training"]
+
+
+def test_a_headline_agreement_without_parties_is_the_one_the_body_names(kb: Knowledge) -> None:
+    text = (
+        "Anti-Smuggling Memorandum of Understanding signed\n\nThe RCS and the FRA signed a Memorandum of "
+        "Understanding on border data on 3 May 2021."
+    )
+    (mou,) = facts(text, kb).agreements
+    assert (mou.name, mou.date, mou.parties) == (
+        "Memorandum of Understanding on border data",
+        "2021-05-03",
+        ["Ruritania Customs Service", "Freedonia Revenue Administration"],
+    )
+
+
+def test_a_name_skips_a_day_with_no_year(kb: Knowledge) -> None:
+    text = "The RCS signed a Memorandum of Understanding on 4 May for border data with the FRA."  # no year
+    assert names(text, kb) == ["Memorandum of Understanding for border data"]

@@ -16,8 +16,9 @@ def test_a_named_event_with_ordinal_series_date_and_place(kb: Knowledge) -> None
         3,
         "Border Meeting",
     )
+    # a one-day event ends the day it starts
     assert (event.start, event.end, event.city, event.country, event.status) == (
-        "2021-05-04", None, "Zenda", "JP", "held",
+        "2021-05-04", "2021-05-04", "Zenda", "JP", "held",
     )  # fmt: skip
     assert event.participants == ["Ruritania Customs Service", "Freedonia Revenue Administration"]
 
@@ -157,3 +158,73 @@ def test_ordinals_and_numbers_in_words(kb: Knowledge) -> None:
         34, 1, 1, 2, 3, None, None,
     ]  # fmt: skip
     assert [events._number_word(w) for w in ("3", "three", "twelve", "many")] == [3, 3, 12, None]
+
+
+def test_a_signing_ceremony_on_its_own_is_an_event(kb: Knowledge) -> None:
+    text = (
+        "The RCS signed a Memorandum of Understanding with the FRA on 4 May 2021 in Vienna. Mr Ivo Rant "
+        "and Ms Lea Dorn represented the two services at the signing ceremony."
+    )
+    (signing,) = facts(text, kb).events
+    assert (signing.kind, signing.name, signing.start, signing.city) == (
+        "signing",
+        "signing ceremony",
+        "2021-05-04",
+        "Vienna",
+    )
+    assert signing.participants == ["Ruritania Customs Service", "Freedonia Revenue Administration"]
+    beside_a_meeting = (
+        "The RCS and the FRA held a meeting on 4 May 2021. A MoU was signed at a signing ceremony."
+    )
+    assert [e.kind for e in facts(beside_a_meeting, kb).events] == ["meeting"]
+    witnessed = (
+        "The RCS signed a MoU with the FRA on 4 May 2021. The signing ceremony was witnessed by guests. "
+        "A workshop will be held next year."
+    )
+    assert [e.kind for e in facts(witnessed, kb).events] == ["workshop"]
+
+
+def test_a_capitalised_name_runs_over_a_bracketed_acronym(kb: Knowledge) -> None:
+    text = "The RCS attended the 18th Regional Heads of Customs (RHC) Conference in Vienna on 4 May 2021."
+    (conference,) = facts(text, kb).events
+    assert (conference.name, conference.ordinal) == ("18th Regional Heads of Customs (RHC) Conference", 18)
+
+
+def test_a_meeting_told_by_its_verb(kb: Knowledge) -> None:
+    text = "On 4 May 2021 in Vienna, Mr Ivo Rant of the RCS met with Ms Lea Dorn of the FRA."
+    (meeting,) = facts(text, kb).events
+    assert (meeting.kind, meeting.name, meeting.start, meeting.city) == (
+        "meeting",
+        None,
+        "2021-05-04",
+        "Vienna",
+    )
+    assert set(meeting.participants) == {"Ruritania Customs Service", "Freedonia Revenue Administration"}
+    assert facts("The RCS met with reporters.", kb).events == []  # one side only
+
+
+def test_an_undated_held_event_takes_the_month_of_the_release() -> None:
+    from cckg.ingest.extract import extract
+    from cckg.ingest.read import parse_release
+
+    text = "Korea Customs Service held the 5th Border Forum with Japan Customs.\n\nEnds/2023-11-01\n"
+    (forum,) = extract(parse_release(text, "t", "t.txt")).events
+    assert (forum.start, forum.end) == ("2023-11", None)
+
+
+def test_a_lower_case_event_keeps_a_short_subject(kb: Knowledge) -> None:
+    text = "The RCS and the FRA held a workshop on risk profiling in Zenda on 4 May 2021."
+    (workshop,) = facts(text, kb).events
+    assert (workshop.name, workshop.start, workshop.city) == (
+        "workshop on risk profiling",
+        "2021-05-04",
+        "Zenda",
+    )
+
+
+def test_a_mention_named_by_an_acronym_refers_back(kb: Knowledge) -> None:
+    text = (
+        "The RCS and the FRA held the 3rd Border Meeting in Zenda on 4 May 2021. The RCS meeting "
+        "agreed on new checks."
+    )
+    assert [e.name for e in facts(text, kb).events] == ["3rd Border Meeting"]

@@ -198,7 +198,7 @@ def test_compound_mentions_with_regions_and_unknown_parts() -> None:
     assert {a.country for a in facts.agencies} >= {"HK", "CN", "MO"}
     assert all(a.kind == "police" for a in facts.agencies)
     (operation,) = facts.operations
-    assert operation.name == "Operation Skyfall 7"
+    assert operation.name == "Skyfall 7"  # a code name as written
     assert (operation.start, operation.end) == ("2023-07-09", "2023-08-08")
     assert len(facts.cooperation) == 3
 
@@ -210,7 +210,11 @@ def test_agreement_named_across_its_acronym_is_one() -> None:
     )
     (agreement,) = facts.agreements
     assert agreement.kind == "cooperation-plan"
-    assert agreement.name == "Mutual Recognition Arrangement Action Plan"  # acronyms in brackets dropped
+    # the bracketed acronyms are part of the name, before the label as after it
+    assert (
+        agreement.name
+        == "Authorized Economic Operator (AEO) Mutual Recognition Arrangement (MRA) Action Plan"
+    )
 
 
 def test_unknown_agencies_named_twice_or_by_country() -> None:
@@ -243,3 +247,12 @@ def test_ranges_across_two_dates_and_bare_relative_days() -> None:
         "from November 25 to today (November 27); at today's meeting", "2014-11-27", knowledge()
     )
     assert [(d.value, d.end_value) for d in found] == [("2014-11-25", "2014-11-27"), ("2014-11-27", None)]
+
+
+def test_links_to_other_stories_and_meeting_modes_are_no_events() -> None:
+    facts = facts_of(
+        "Korea Customs Service held the 5th Border Forum with Japan Customs today (November 1), "
+        "via video conference.\n\nREAD MORE: Regional customs conference held in Seoul\n\n"
+        ">> Japan Customs hosts anti-drug workshop\n\nThe 4-day Forum ended today."
+    )
+    assert [(e.kind, e.name) for e in facts.events] == [("forum", "5th Border Forum")]

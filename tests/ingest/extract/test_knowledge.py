@@ -73,6 +73,7 @@ def test_the_project_knowledge_reads_as_words() -> None:
     assert kb.seizure_words.number_scales == {
         "thousand": 1_000,
         "million": 1_000_000,
+        "mln": 1_000_000,
         "billion": 1_000_000_000,
     }
 

@@ -110,3 +110,57 @@ def test_a_seizure_during_an_operation_takes_its_month(kb: Knowledge) -> None:
     )
     (seizure,) = facts(text, kb).seizures
     assert seizure.date == "2021-05"
+
+
+def test_an_estimate_of_what_the_goods_make_is_no_seizure(kb: Knowledge) -> None:
+    assert seized("Officers seized 12 kg of heroin, enough for 40,000 doses.", kb) == [
+        (12, "kg", "heroin", None)
+    ]
+
+
+def test_number_forms_space_separators_attached_units_and_halves(kb: Knowledge) -> None:
+    assert seized("Officers seized 8 300 kilograms of heroin.", kb) == [(8_300, "kg", "heroin", None)]
+    assert seized("Officers seized 6kg of heroin.", kb) == [(6, "kg", "heroin", None)]
+    assert seized("Officers seized half a million cigarettes.", kb) == [
+        (500_000, "sticks", "cigarettes", None)
+    ]
+
+
+def test_counting_words_keep_their_plural_and_a_weight_is_the_seizure(kb: Knowledge) -> None:
+    assert seized("Officers seized 12 bales of used clothes.", kb) == [(12, "bales", "used clothes", None)]
+    assert seized("Officers seized 64 tusks weighing 210 kilograms.", kb) == [(210, "kg", "tusks", None)]
+    assert seized("Officers seized 40 kg of heroin hidden in two trucks.", kb) == [(40, "kg", "heroin", None)]
+
+
+def test_goods_named_before_repeats_and_following_weights(kb: Knowledge) -> None:
+    text = (
+        "Officers seized 30 kg of heroin. A total of 30 kg of heroin was seized. In all, 12 kg were seized."
+    )
+    assert seized(text, kb) == [(30, "kg", "heroin", None), (12, "kg", "heroin", None)]
+    text = "Officers seized the parcels. Tests showed that they held 7 kg of heroin and 2 phones."
+    assert seized(text, kb) == [(7, "kg", "heroin", None)]  # a weight after a seizure's sentence
+
+
+def test_a_list_after_a_seizure_sentence(kb: Knowledge) -> None:
+    text = "Among the seized goods were:\n- 5 kg of heroin\n- 300 counterfeit handbags\nThe case continues."
+    assert seized(text, kb) == [(5, "kg", "heroin", None), (300, "items", "counterfeit handbags", None)]
+
+
+def test_a_seizure_date_from_its_figure_or_the_text_before(kb: Knowledge) -> None:
+    text = "Officers stopped a truck on 26 April 2021. After a search, officers found 4 kg of heroin."
+    assert [s.date for s in facts(text, kb).seizures] == ["2021-04-26"]
+    text = "Officers found 7 tonnes of heroin in 2022, and 3 tonnes of cocaine were seized in 2015."
+    assert [s.date for s in facts(text, kb).seizures] == ["2022", "2015"]
+
+
+def test_vehicles_are_seized_only_when_the_text_says_so(kb: Knowledge) -> None:
+    assert seized("Officers found 5 kg of heroin and seized two trucks.", kb) == [
+        (5, "kg", "heroin", None),
+        (2, "vehicles", "trucks", None),
+    ]
+    assert seized("Officers detected two trucks carrying 5 kg of heroin.", kb) == [(5, "kg", "heroin", None)]
+
+
+def test_a_short_form_of_the_goods_told_again_is_one_seizure(kb: Knowledge) -> None:
+    text = "Officers seized 100 kg of meth. Tests found the 100 kg of methamphetamine was pure."
+    assert seized(text, kb) == [(100, "kg", "meth", None)]

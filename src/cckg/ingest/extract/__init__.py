@@ -16,7 +16,7 @@ from cckg.ingest.extract.agreements import find_agreements
 from cckg.ingest.extract.context import Context
 from cckg.ingest.extract.cooperation import find_cooperation
 from cckg.ingest.extract.dates import find_dates
-from cckg.ingest.extract.events import find_events
+from cckg.ingest.extract.events import find_events, find_signing_events
 from cckg.ingest.extract.knowledge import Knowledge, knowledge, load_knowledge
 from cckg.ingest.extract.nlp import Mention, matchers, parse, sentence_spans, spans
 from cckg.ingest.extract.operations import find_operations
@@ -62,6 +62,7 @@ def extract(release: Release, kb: Knowledge | None = None) -> ReleaseFacts:
     doc, ctx = read_context(release, kb)
     events = find_events(doc, ctx)
     agreements = find_agreements(doc, ctx, events)
+    events += find_signing_events(ctx, events, agreements)
     operations = find_operations(doc, ctx)
     seizures = find_seizures(ctx, operations)
 

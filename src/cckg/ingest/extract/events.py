@@ -13,7 +13,7 @@ from text_to_num import alpha2digit, text2num
 from cckg.ingest.extract.context import Context, Sentence
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, has_phrase, longest, matchers, phrase
-from cckg.model import Event
+from cckg.model import Agreement, Event
 
 _DURATION = re.compile(r"\b(\w+)-day\b", re.IGNORECASE)
 
@@ -103,7 +103,8 @@ def _event_mentions(doc: Doc, ctx: Context) -> list[_EventMention]:
         if (
             name.lower() in rules.exclusions
             or phrase([t for t in doc[max(left, start - 1) : end]]).lower() in rules.exclusions
-        ):
+            or phrase([t for t in doc[max(0, left - 1) : end]]).lower() in rules.exclusions
+        ):  # "press conference", "welcome reception", "(held) via video conference"
             continue
         # "34th", or "Second" in a capitalised name; "first visit" numbers nothing.
         ordinal = next(
@@ -140,6 +141,16 @@ def _extend_left(doc: Doc, start: int, rules: _EventRules) -> int:
         if token.is_space:
             left -= 1
             continue
+        if (
+            token.text == ")"
+            and left >= 4
+            and doc[left - 3].text == "("
+            and _is_acronym(doc[left - 2].text)
+            and doc[left - 4].is_title
+            and doc[left].is_title
+        ):
+            left -= 3  # "Regional Heads of Customs Administrations (RHCA) Conference"
+            continue
         lowered = token.lower_
         inner = (
             lowered in rules.name_inner
@@ -157,8 +168,14 @@ def _extend_left(doc: Doc, start: int, rules: _EventRules) -> int:
     return left
 
 
+def _is_acronym(word: str) -> bool:
+    """ "RHCA", "WCO", "RTCs": two capitals or more and at most one small letter."""
+    return word.isalpha() and sum(c.isupper() for c in word) >= 2 and sum(c.islower() for c in word) <= 1
+
+
 def _extend_right(doc: Doc, end: int, rules: _EventRules) -> int:
-    """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"."""
+    """A capitalised "on/of ..." complement: "Forum on Combating Wildlife Trafficking"; after a
+    lower-case head, up to three lower-case words after "on": "webinar on forensic accounting"."""
     right = end
     if (
         right < len(doc) - 1
@@ -171,6 +188,25 @@ def _extend_right(doc: Doc, end: int, rules: _EventRules) -> int:
             right += 1
         while doc[right - 1].lower_ in rules.complement_joiners:
             right -= 1
+    elif (
+        right < len(doc) - 1
+        and doc[end - 1].is_lower
+        and doc[right].lower_ == "on"
+        and doc[right].lower_ in rules.complements
+    ):
+        # "a webinar on forensic accounting": a lower-case head keeps a short subject
+        probe = right + 1
+        while (
+            probe < len(doc)
+            and probe - right <= 3
+            and doc[probe].is_lower
+            and doc[probe].is_alpha
+            and doc[probe].lower_ not in rules.stops
+            and not rules.calendar_word.fullmatch(doc[probe].text)
+        ):
+            probe += 1
+        if probe > right + 1:
+            right = probe
     return right
 
 
@@ -193,6 +229,13 @@ def _same_event(a: Event, b: Event) -> bool:
 @derived
 def _honorific_words(kb: Knowledge) -> frozenset[str]:
     return frozenset(_norm(h) for h in kb.honorifics)
+
+
+def _agency_words(ctx: Context) -> set[str]:
+    """The words of the agencies' acronyms in the release ("wco"): a mention named only by them
+    and generic words refers to an event named before."""
+    words = {_norm(a) for agency in ctx.agencies.agencies.values() for a in agency.acronyms}
+    return words | {w.removesuffix("s") for w in words}  # as _refers_to compares them
 
 
 def _one_names_the_other(longer: str, shorter: str) -> bool:
@@ -225,6 +268,7 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         if same is None and not event.ordinal and not mention.next_in_series:
             ignore = generic | {w for name in ctx.people.officials for w in _norm(name).split()}
             ignore |= _honorific_words(ctx.kb)
+            ignore |= _agency_words(ctx)  # "the WCO meeting" after the Council Sessions
             same = next((e for e in reversed(events) if _refers_to(event, e, ignore)), None)
         if mention.generic and event.ordinal and same is None:
             earlier = next((e for e in reversed(events) if e.kind == event.kind and e.series), None)
@@ -251,14 +295,18 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         _fill_event(target, sent, ctx, planned, first=same is None, anchor=mention.head_end)
         if same is None:
             events.append(event)
-    # An undated meeting the release reports on took place on the day it reports.
-    news = ctx.news_day()
-    for event in events:
-        if event.start is None and event.status == "held" and news is not None:
-            event.start = news.value
-            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
-    # Participation sentences with no event of their own add their agencies to the last event.
     mentioned = {m.sentence.start_char for m in mentions}
+    events += _verb_meetings(ctx, mentioned)
+    _date_undated(events, ctx)
+    _add_sides(events, ctx, mentioned)
+    return events
+
+
+def _add_sides(events: list[Event], ctx: Context, mentioned: set[int]) -> None:
+    """Sentences with no event of their own: participants join the last event before them,
+    delegation heads the first held event."""
+    words = ctx.kb.event_words
+    # Participation sentences with no event of their own add their agencies to the last event.
     for start, end in ctx.sentences_with(words.participation_cues):
         before = [e for e in events if e.evidence and e.evidence[0].start < start]
         if start in mentioned or not before:
@@ -276,7 +324,44 @@ def find_events(doc: Doc, ctx: Context) -> list[Event]:
         for agency in ctx.agencies_in(start, end, with_people=True):
             if agency not in main.participants:
                 main.participants.append(agency)
-    return events
+
+
+def _verb_meetings(ctx: Context, mentioned: set[int]) -> list[Event]:
+    """ "Mr Lee met with Ms Kim ...": a meeting with no name, between the two sides of a sentence
+    that names no event."""
+    words = ctx.kb.event_words
+    found = []
+    for start, end in ctx.sentences_with(words.meeting_verb_cues):
+        if start in mentioned:
+            continue
+        sides = ctx.agencies_in(start, end, with_people=True)
+        if len(sides) < 2 and len(ctx.people_in(start, end)) < 2:
+            continue
+        event = Event(kind="meeting", name=None)
+        text = ctx.content[start:end]
+        _fill_event(event, Sentence(start, end, text), ctx, has_phrase(text, words.planned_cues), True, start)
+        found.append(event)
+    return found
+
+
+def _date_undated(events: list[Event], ctx: Context) -> None:
+    """An undated held event took place on the day the release reports on, else in its month;
+    an event on one known day ends that day."""
+    news = ctx.news_day()
+    for event in events:
+        if event.start is None and event.status == "held" and news is not None:
+            event.start = news.value
+            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
+        elif event.start is None and event.status == "held" and ctx.published:
+            event.start = ctx.published[:7]
+            event.confidence = min(event.confidence, ctx.kb.confidence.undated_event)
+        _one_day(event)
+
+
+def _one_day(event: Event) -> None:
+    """An event on one known day ends that day: ``end`` is ``start``."""
+    if event.start and len(event.start) == 10 and event.end is None:
+        event.end = event.start
 
 
 def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first: bool, anchor: int) -> None:
@@ -313,3 +398,44 @@ def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first
         if person not in event.delegation_heads:
             event.delegation_heads.append(person)
     event.evidence.append(ctx.evidence(start, end))
+
+
+def find_signing_events(ctx: Context, events: list[Event], agreements: list[Agreement]) -> list[Event]:
+    """A signing ceremony the release reports as its occasion (no other held event): an event of
+    kind ``signing`` on the day of the agreement signed, with its parties and the officials who
+    represented them.  A ceremony inside a reported meeting or visit is part of that event, and
+    beside a planned one the ceremony must be said to be held ("represented ... at the signing
+    ceremony")."""
+    words = ctx.kb.event_words
+    if not agreements or any(e.status == "held" for e in events):
+        return []
+    spans = ctx.sentences_with(words.signing_event_cues)
+    if not spans:
+        return []
+    if events and not any(has_phrase(ctx.content[s:e], words.held_cues) for s, e in spans):
+        return []  # a ceremony only witnessed, beside a planned event: the agreement is the fact
+    agreement = agreements[0]
+    lowered = [c.lower() for c in words.signing_event_cues]
+    named = next(c for c in lowered if any(c in ctx.content[s:e].lower() for s, e in spans))
+    event = Event(kind="signing", name=named, confidence=ctx.kb.confidence.undated_event)
+    event.start = agreement.date
+    if event.start and ctx.published and event.start[: len(ctx.published)] > ctx.published:
+        event.status = "planned"
+    places = [ctx.place_in(s, e, prefer_after=tuple(words.event_place_cues)) for s, e in spans]
+    places += [
+        ctx.place_in(ev.start, ev.end, prefer_after=tuple(words.event_place_cues))
+        for ev in agreement.evidence
+    ]
+    event.city, event.country = next((p for p in places if p[1]), (None, None))
+    event.participants = list(agreement.parties)
+    event.delegation_heads = list(agreement.signatories)
+    for start, end in spans:
+        for agency in ctx.agencies_in(start, end, with_people=True):
+            if agency not in event.participants:
+                event.participants.append(agency)
+        for person in ctx.people_in(start, end):
+            if person not in event.delegation_heads:
+                event.delegation_heads.append(person)
+        event.evidence.append(ctx.evidence(start, end))
+    _one_day(event)
+    return [event]

@@ -125,6 +125,8 @@ class EventWords:  # data/patterns/events.yaml
     delegation_cues: list[str]
     event_place_cues: list[str]
     visit_place_cues: list[str]
+    signing_event_cues: list[str]
+    meeting_verb_cues: list[str]
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class AgreementWords:  # data/patterns/agreements.yaml
     mechanism_name_stops: list[str]
     mechanism_skip_words: list[str]
     mechanism_purpose_words: list[str]
+    subject_prepositions: list[str]
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,9 @@ class OperationWords:  # data/patterns/operations.yaml
     codename_cues: list[str]
     operation_leader_cues: list[str]
     operation_references: list[str]
+    operation_name_heads: list[str]
+    unnamed_operation_words: list[str]
+    unnamed_operation_not_cues: list[str]
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,7 @@ class SeizureWords:  # data/patterns/seizures.yaml
     countable_goods: list[str]
     not_seized: list[str]
     goods_stops: list[str]
+    number_halves: list[str]
     number_words: list[str]
     number_scales: dict[str, int]
     amount_prefixes: list[str]
@@ -176,6 +183,11 @@ class SeizureWords:  # data/patterns/seizures.yaml
     value_words: list[str]
     qualifiers: dict[str, str | None]
     seizure_place_cues: list[str]
+    not_seizure_before: list[str]
+    weight_cues: list[str]
+    weight_units: list[str]
+    vehicle_units: list[str]
+    vehicle_cues: list[str]
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,19 @@ when it was seized updates the seizure it refers to.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from text_to_num import text2num
 
 from cckg.ingest.extract.context import Context
+from cckg.ingest.extract.dates import DateMention
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, has_phrase, matchers, phrase_regex, spans
 from cckg.model import Operation, Seizure
+
+_LIST_ITEM = re.compile(r"^(?:[-–—•*·]|\d+[.)])\s")  # a line of a bulleted or numbered list
+_SPACED = r"\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,.])"  # "8 300", a space between the thousands
 
 
 @derived
@@ -23,11 +28,15 @@ def _quantity_re(kb: Knowledge) -> re.Pattern[str]:
     words = kb.seizure_words
     qualifiers = "|".join(re.escape(q) for q in sorted(words.qualifiers, key=len, reverse=True))
     word = "|".join(words.number_words)
-    spelled = rf"(?:(?:{word})(?:[\s-]+(?:and\s+)?(?:{word}))*)"
+    spelled = (
+        rf"(?:(?:{word})(?:[\s-]+(?:and\s+)?(?:{word}))*|{alternation(words.number_halves, spaced=True)})"
+    )
     scale = alternation(list(words.number_scales))
+    units = alternation(list(words.units))  # "6kg": a unit right after the number
     return re.compile(
-        rf"(?:\b(?P<qual>{qualifiers})\s+)?(?<![\w$.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{spelled})"
-        rf"(?:\s+(?P<scale>{scale}))?\s+(?=(?P<rest>[^.;:!?\n]{{0,80}}))",
+        rf"(?:\b(?P<qual>{qualifiers})\s+)?(?<![\w$.,])"
+        rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_SPACED}|\d+(?:\.\d+)?|{spelled})"
+        rf"(?:\s+(?P<scale>{scale}))?(?:\s+|(?=(?:{units})\b))(?=(?P<rest>[^.;:!?\n]{{0,80}}))",
         re.IGNORECASE,
     )
 
@@ -36,6 +45,18 @@ def _quantity_re(kb: Knowledge) -> re.Pattern[str]:
 def _not_a_quantity_re(kb: Knowledge) -> re.Pattern[str]:
     """What comes right before a number that is a money value: "HK$", "worth", "value of"."""
     return re.compile(rf"(?:{alternation(kb.seizure_words.amount_prefixes)})\s*$")
+
+
+@derived
+def _estimate_re(kb: Knowledge) -> re.Pattern[str]:
+    """What comes right before a number that is an estimate: "enough for"."""
+    return re.compile(rf"\b(?:{alternation(kb.seizure_words.not_seizure_before)})\s*$", re.IGNORECASE)
+
+
+@derived
+def _weight_re(kb: Knowledge) -> re.Pattern[str]:
+    """What comes right before the weight of goods just counted: "weighing"."""
+    return re.compile(rf"\b(?:{alternation(kb.seizure_words.weight_cues)})\s*$", re.IGNORECASE)
 
 
 @derived
@@ -63,8 +84,10 @@ def _rules(kb: Knowledge) -> _SeizureRules:
     )
 
 
-def _number(text: str) -> float | None:
-    cleaned = text.replace(",", "").lower()
+def _number(text: str, kb: Knowledge) -> float | None:
+    if re.sub(r"\s+", " ", text.lower()) in kb.seizure_words.number_halves:
+        return 0.5
+    cleaned = re.sub(r"[,\s]", "", text).lower() if text[:1].isdigit() else text.lower()
     try:
         return float(cleaned)
     except ValueError:
@@ -102,7 +125,7 @@ def _goods_and_unit(rest: str, kb: Knowledge) -> tuple[str, str, bool] | None:
                 return goods, unit, True
         adjectives = _goods_phrase(words[:i], rules)
         goods = f"{adjectives} {word}".strip() if unit_word in rules.countable else adjectives
-        return (goods, unit, True) if goods else None
+        return goods, unit, True  # no goods: "335 kilograms were seized" (the goods named before)
     # No unit: a plural noun phrase is a count of items ("3,200 counterfeit luxury handbags",
     # "37,000 pornographic and pirated compact discs").
     goods = _goods_phrase(words, rules)
@@ -180,10 +203,54 @@ def _context_date(ctx: Context, start: int, end: int, operations: list[Operation
     for operation in reversed(operations):
         if not operation.start or not operation.evidence or operation.evidence[0].start > start:
             continue
-        if operation.name.lower() in sentence.lower() or has_phrase(sentence, references):
+        if (operation.name and operation.name.lower() in sentence.lower()) or has_phrase(
+            sentence, references
+        ):
             first, last = operation.start, operation.end or operation.start
             return first[:7] if first[:7] == last[:7] and len(first) >= 7 else first[:4]
     return None
+
+
+def _span_value(date: DateMention) -> str:
+    """A date's value for a seizure: the day, or for a span the month it falls in (the year when
+    it runs over months)."""
+    if not date.end_value:
+        return date.value
+    return date.value[:7] if date.value[:7] == date.end_value[:7] else date.value[:4]
+
+
+def _seizure_date(
+    ctx: Context,
+    start: int,
+    end: int,
+    anchor: int | None,
+    anchors: list[int | None],
+    operations: list[Operation],
+) -> str | None:
+    """When a seizure was made: the date of its sentence after its number (else before it) with
+    no other figure between them; else that of the operation its sentence speaks of; else the last date told
+    before its sentence ("intercepted a truck on April 26. Officers found ..."), none after the
+    release."""
+    inside = [d for d in ctx.dates if start <= d.start and d.end <= end and d.value]
+    if inside and anchor is not None:
+        others = [a for a in anchors if a is not None and a != anchor]
+        free = [d for d in inside if not any(min(anchor, d.start) < a < max(anchor, d.end) for a in others)]
+        after = [d for d in free if d.start >= anchor]
+        before = [d for d in free if d.end <= anchor]
+        # the first date after the figure, else the last before it, with no other figure between
+        date = after[0] if after else before[-1] if before else ctx.date_in(start, end, anchor)
+        return _span_value(date) if date else None
+    if inside:
+        date = ctx.date_in(start, end)
+        return _span_value(date) if date else None
+    if during := _context_date(ctx, start, end, operations):
+        return during
+    before = [
+        d
+        for d in ctx.dates
+        if d.end <= start and d.value and (ctx.published is None or d.value[:10] <= ctx.published)
+    ]
+    return _span_value(before[-1]) if before else None
 
 
 def _crimes_for(ctx: Context, goods: str, start: int, end: int) -> list[str]:
@@ -201,20 +268,36 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
     place_cues = tuple(words.seizure_place_cues)
     seizures: list[Seizure] = []
     cue_at = [m.start() for m in phrase_regex(tuple(cues)).finditer(ctx.content)]
+    weights = frozenset(words.weight_units)
+    vehicles = frozenset(words.vehicle_units)
+    cash_units = frozenset(words.currencies.values())
+    found_before = False  # the sentence before spoke of a seizure
+    listed = False  # in a list after "Among the seized items were:"
     for start, end in ctx.sentences:
-        if not any(start <= at < end for at in cue_at):
+        at = bisect_left(cue_at, start)
+        cued = at < len(cue_at) and cue_at[at] < end
+        if not (cued or listed or found_before):
             continue
+        text = ctx.content[start:end].strip()
+        listed = listed and bool(_LIST_ITEM.match(text))
+        if cued and text.endswith(":"):
+            listed = True
+            continue
+        cued = cued or listed
         sentence = ctx.content[start:end]
         lowered = sentence.lower()
-        found_here = []
+        found_here: list[Seizure] = []
+        anchors: list[int | None] = []  # where each seizure's number ends: its date is the nearest
         for match in _quantity_re(kb).finditer(sentence):
             before = sentence[max(0, match.start() - 12) : match.start()]
-            if _not_a_quantity_re(kb).search(before):
+            if _not_a_quantity_re(kb).search(before) or _estimate_re(kb).search(
+                sentence[max(0, match.start() - 30) : match.start()]
+            ):
                 continue
             span = (start + match.start("num"), start + match.end("num"))
             if any(d.start < span[1] and span[0] < d.end for d in ctx.dates):
                 continue  # a year or a day, not a quantity
-            quantity = _number(match.group("num"))
+            quantity = _number(match.group("num"), kb)
             if quantity is None or quantity <= 0:
                 continue
             if match.group("scale"):
@@ -223,8 +306,32 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
             if parsed is None:
                 continue
             goods, unit, unit_named = parsed
+            if not cued and unit not in weights:
+                continue  # after a seizure's sentence, only weights of goods: "three packages held 7 kg"
+            if unit in vehicles and not (listed or has_phrase(sentence, words.vehicle_cues)):
+                continue  # "intercepted two trucks": stopped and searched, not seized
             if _arrest_re(kb).search(sentence[: match.start()]):
                 continue  # "the arrest of 100 suspected traffickers"
+            if (
+                anchors
+                and anchors[-1] is not None
+                and re.fullmatch(r"[\w\s'’-]{0,25}\bof\s*", ctx.content[anchors[-1] : start + match.start()])
+            ):
+                continue  # "4,085 bags of 50kg rice": the size of each bag
+            earlier = found_here[-1] if found_here else seizures[-1] if seizures else None
+            if not goods:
+                if earlier is None or earlier.unit in cash_units:
+                    continue
+                goods = earlier.goods  # "A total of 335 kilograms were seized": the goods named before
+            if (
+                found_here
+                and unit in weights
+                and found_here[-1].unit not in weights
+                and _weight_re(kb).search(sentence[: match.start()])
+            ):
+                # "64 pieces weighing 210 kilograms": the weight is the seizure.
+                found_here[-1].quantity, found_here[-1].unit = quantity, unit
+                continue
             in_list = any(found.unit != words.count_unit or found.goods for found in found_here)
             near = _cue_near(sentence, match.start(), match.end() + len(goods) + 60, cues)
             if not unit_named and not (near or in_list):
@@ -238,12 +345,13 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
                 confidence=kb.confidence.seizure,
             )
             found_here.append(seizure)
-        found_here += _cash_seizures(ctx, start, end)
-        for seizure in found_here:
-            date = ctx.date_in(start, end)
-            seizure.date = (
-                (date.end_value or date.value) if date else _context_date(ctx, start, end, operations)
-            )
+            anchors.append(start + match.end("num"))
+        cash = _cash_seizures(ctx, start, end) if cued else []
+        found_here += cash
+        anchors += [None] * len(cash)
+        found_before = cued or bool(found_here)
+        for seizure, anchor in zip(found_here, anchors, strict=True):
+            seizure.date = _seizure_date(ctx, start, end, anchor, anchors, operations)
             seizure.city, seizure.country = ctx.place_in(start, end, prefer_after=place_cues)
             seizure.crime_types = _crimes_for(ctx, seizure.goods, start, end)
             seizure.evidence.append(ctx.evidence(start, end))
@@ -257,7 +365,44 @@ def find_seizures(ctx: Context, operations: list[Operation]) -> list[Seizure]:
                 last.city, last.country = (city, country) if country else (last.city, last.country)
                 last.evidence.append(ctx.evidence(start, end))
         seizures.extend(_drop_packaging(found_here, words.packaging_unit))
-    return _drop_packaging(seizures, words.packaging_unit)
+    return _merge_repeats(_drop_packaging(seizures, words.packaging_unit))
+
+
+def _goods_alike(a: set[str], b: set[str]) -> bool:
+    """Goods that share a word, or a short form of one ("meth", "methamphetamine")."""
+    return (
+        bool(a & b)
+        or any(len(x) >= 4 and len(y) > len(x) and y.startswith(x) for x in a for y in b)
+        or any(len(y) >= 4 and len(x) > len(y) and x.startswith(y) for x in a for y in b)
+    )
+
+
+def _merge_repeats(seizures: list[Seizure]) -> list[Seizure]:
+    """A figure told twice (the headline and the body) is one seizure: the same quantity and unit
+    of goods that share a word."""
+    kept: list[Seizure] = []
+    for seizure in seizures:
+        words = set(seizure.goods.lower().split())
+        same = next(
+            (
+                k
+                for k in kept
+                if k.quantity == seizure.quantity
+                and k.unit == seizure.unit
+                and _goods_alike(words, set(k.goods.lower().split()))
+                and not (k.date and seizure.date and k.date[:7] != seizure.date[:7])
+            ),
+            None,
+        )
+        if same is None:
+            kept.append(seizure)
+            continue
+        same.qualifier = same.qualifier or seizure.qualifier
+        same.date = same.date or seizure.date
+        if same.country is None:
+            same.city, same.country = seizure.city, seizure.country
+        same.evidence.extend(e for e in seizure.evidence if e not in same.evidence)
+    return kept
 
 
 def _drop_packaging(seizures: list[Seizure], packaging: str) -> list[Seizure]:
