@@ -425,6 +425,7 @@ def ingest(
             pending.append(item)
         if len(pending) >= batch_size:
             _store_batch(store, pending, report, check, expected)
+            _settle(texts, pending)
             pending = []
     _store_batch(store, pending, report, check, expected)
     return report
@@ -549,17 +550,19 @@ def _duplicate_of(
     content_hash = release.content_hash
     first = texts.get(content_hash)
     if first is not None and first.graph != graph_iri:
-        if first.pending is not None:
+        if first.pending is not None:  # to be stored with this batch
             triple = _also_source(first.graph, release.source)
             if release.source != first.source and triple not in first.pending.graph:
                 if isinstance(first.pending.graph, list):
                     first.pending.graph.append(triple)
                 else:
                     first.pending.graph.add(triple)
-        else:
-            found = {text.graph: text for text in store.releases_with_hash(content_hash)}
-            _record(store, found.get(first.graph), first.graph, release.source, report)
-        return _duplicate(report, path, release.id, first.release_id, first.source)
+            return _duplicate(report, path, release.id, first.release_id, first.source)
+        found = {text.graph: text for text in store.releases_with_hash(content_hash)}
+        if first.graph in found:
+            _record(store, found[first.graph], first.graph, release.source, report)
+            return _duplicate(report, path, release.id, first.release_id, first.source)
+        del texts[content_hash]  # the first was not stored (rejected, failed): this one may be
     found_texts = store.releases_with_hash(content_hash)
     own = next((text for text in found_texts if text.graph == graph_iri), None)
     if own is not None and stored.content_hash == content_hash:
@@ -570,6 +573,15 @@ def _duplicate_of(
     target = others[0]
     _record(store, target, target.graph, release.source, report)
     return _duplicate(report, path, release.id, target.release_id, target.source)
+
+
+def _settle(texts: Texts, batch: list[Pending]) -> None:
+    """The releases of ``batch`` are stored (or rejected): the files of their text found from now
+    on are recorded in the store."""
+    for item in batch:
+        first = texts.get(item.release.content_hash)
+        if first is not None and first.pending is item:
+            texts[item.release.content_hash] = replace(first, pending=None)
 
 
 def _record(store: Store, stored: Any, graph: URIRef, source: str, report: IngestReport) -> None:
