@@ -490,7 +490,7 @@ def _prepare_one(
     digest = curation.digest(release.id)
     if not force and _stored_key(stored) == (release.content_hash, __version__, digest):
         report.unchanged.append(release.id)
-        texts.setdefault(release.content_hash, FirstText(release.id, release.source, graph_iri))
+        texts.setdefault(release.content_hash, FirstText(release.id, _source(release), graph_iri))
         return None
     kept = _duplicate_of(store, release, graph_iri, path, stored, texts, seen, report)
     if kept is None:
@@ -516,6 +516,11 @@ class FirstText:
 Texts = dict[str, FirstText]
 
 
+def _source(release: Any) -> str:
+    """The file a release was read from, as its ``dcterms:source`` gives it."""
+    return str(getattr(release, "source", release.id))
+
+
 def _also_source(graph: URIRef, source: str) -> tuple[URIRef, URIRef, Literal]:
     return (graph, CCKG.alsoSource, Literal(source))
 
@@ -530,7 +535,9 @@ def _first_text(pending: Pending, kept: Sequence[str], texts: Texts) -> Pending:
             pending.graph.append(triple)
         else:
             pending.graph.add(triple)
-    texts.setdefault(release.content_hash, FirstText(release.id, release.source, pending.graph_iri, pending))
+    if release.content_hash:
+        first = FirstText(release.id, _source(release), pending.graph_iri, pending)
+        texts.setdefault(release.content_hash, first)
     return pending
 
 
@@ -547,12 +554,14 @@ def _duplicate_of(
     """None when the text of ``release`` is stored under another release (or comes earlier in this
     ingest): it is counted as a duplicate and its file recorded on that release.  Else the other
     files of its text to keep on its own graph (recorded there when it was stored)."""
-    content_hash = release.content_hash
+    content_hash = getattr(release, "content_hash", None)
+    if not content_hash:  # a release with no text hash is never taken for another
+        return ()
     first = texts.get(content_hash)
     if first is not None and first.graph != graph_iri:
         if first.pending is not None:  # to be stored with this batch
-            triple = _also_source(first.graph, release.source)
-            if release.source != first.source and triple not in first.pending.graph:
+            triple = _also_source(first.graph, _source(release))
+            if _source(release) != first.source and triple not in first.pending.graph:
                 if isinstance(first.pending.graph, list):
                     first.pending.graph.append(triple)
                 else:
@@ -560,7 +569,7 @@ def _duplicate_of(
             return _duplicate(report, path, release.id, first.release_id, first.source)
         found = {text.graph: text for text in store.releases_with_hash(content_hash)}
         if first.graph in found:
-            _record(store, found[first.graph], first.graph, release.source, report)
+            _record(store, found[first.graph], first.graph, _source(release), report)
             return _duplicate(report, path, release.id, first.release_id, first.source)
         del texts[content_hash]  # the first was not stored (rejected, failed): this one may be
     found_texts = store.releases_with_hash(content_hash)
@@ -571,7 +580,7 @@ def _duplicate_of(
     if not others:
         return ()
     target = others[0]
-    _record(store, target, target.graph, release.source, report)
+    _record(store, target, target.graph, _source(release), report)
     return _duplicate(report, path, release.id, target.release_id, target.source)
 
 
@@ -774,7 +783,7 @@ def _admit(
     _check_release_id(one.stored, release.id, graph_iri)
     if one.unchanged:
         report.unchanged.append(release.id)
-        texts.setdefault(release.content_hash, FirstText(release.id, release.source, graph_iri))
+        texts.setdefault(release.content_hash, FirstText(release.id, _source(release), graph_iri))
         return None
     if one.error is not None:
         report.add("failed", one.path, one.error)

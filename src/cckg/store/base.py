@@ -219,8 +219,7 @@ class Store(ABC):
         result = self.query_graphs(
             sparql_prefixes(("cckg", "dcterms"))
             + f"""SELECT ?g ?identifier ?source ?also WHERE {{
-              GRAPH ?g {{
-                ?g cckg:contentHash {sparql_term(Literal(content_hash))} .
+              GRAPH ?g {{ ?g cckg:contentHash {sparql_term(Literal(content_hash))} .
                 OPTIONAL {{ ?g dcterms:identifier ?identifier }}
                 OPTIONAL {{ ?g dcterms:source ?source }}
                 OPTIONAL {{ ?g cckg:alsoSource ?also }}
