@@ -106,3 +106,21 @@ def test_a_changed_text_is_no_duplicate_of_its_old_version(tmp_path: Path) -> No
         report = pipeline.ingest(store, [where])
         assert (report.ingested, report.duplicate) == (["a", "b"], [])
         assert sources(store) == {"a": ("a.txt", []), "b": ("b.txt", [])}
+
+
+def test_a_file_recorded_later_is_in_the_merged_graph_too(tmp_path: Path) -> None:
+    """The file added to a stored release reaches the merged graph the queries read, in one write."""
+    where = folder(tmp_path, a=TEXT)
+    with OxigraphStore() as store:
+        pipeline.ingest(store, [where])
+        folder(tmp_path, b=TEXT)
+        report = pipeline.ingest(store, [where])
+        assert (report.unchanged, report.duplicate, report.triples) == (["a"], ["b"], 1)
+        merged = store.select(
+            "SELECT ?file WHERE { <https://w3id.org/cckg/id/release/a> "
+            "<https://w3id.org/cckg/ns#alsoSource> ?file }"
+        )
+        assert [str(row["file"]) for row in merged.rows] == ["b.txt"]
+        content_hash = store.graph_metadata(pipeline.release_graph("a")).content_hash
+        [text] = store.releases_with_hash(content_hash or "")
+        assert (text.release_id, text.source, text.also_sources) == ("a", "a.txt", ("b.txt",))
