@@ -124,3 +124,16 @@ def test_a_file_recorded_later_is_in_the_merged_graph_too(tmp_path: Path) -> Non
         content_hash = store.graph_metadata(pipeline.release_graph("a")).content_hash
         [text] = store.releases_with_hash(content_hash or "")
         assert (text.release_id, text.source, text.also_sources) == ("a", "a.txt", ("b.txt",))
+
+
+def test_a_file_whose_text_became_a_copy_gives_up_its_old_release(tmp_path: Path) -> None:
+    """b.txt had a text of its own and is now a copy of a.txt: its old release is removed."""
+    where = folder(tmp_path, a=TEXT, b=OTHER)
+    with OxigraphStore() as store:
+        pipeline.ingest(store, [where])
+        folder(tmp_path, b=TEXT)
+        report = pipeline.ingest(store, [where])
+        assert (report.unchanged, report.duplicate) == (["a"], ["b"])
+        assert report.problems[-1].message.endswith("; the release b stored before from this file is removed")
+        assert sources(store) == {"a": ("a.txt", ["b.txt"])}
+        assert not store.has_graph(pipeline.release_graph("b"))

@@ -566,11 +566,11 @@ def _duplicate_of(
                     first.pending.graph.append(triple)
                 else:
                     first.pending.graph.add(triple)
-            return _duplicate(report, path, release.id, first.release_id, first.source)
+            return _duplicate(store, stored, report, path, release.id, (first.release_id, first.source))
         found = {text.graph: text for text in store.releases_with_hash(content_hash)}
         if first.graph in found:
             _record(store, found[first.graph], first.graph, _source(release), report)
-            return _duplicate(report, path, release.id, first.release_id, first.source)
+            return _duplicate(store, stored, report, path, release.id, (first.release_id, first.source))
         del texts[content_hash]  # the first was not stored (rejected, failed): this one may be
     found_texts = store.releases_with_hash(content_hash)
     own = next((text for text in found_texts if text.graph == graph_iri), None)
@@ -581,7 +581,7 @@ def _duplicate_of(
         return ()
     target = others[0]
     _record(store, target, target.graph, _source(release), report)
-    return _duplicate(report, path, release.id, target.release_id, target.source)
+    return _duplicate(store, stored, report, path, release.id, (target.release_id, target.source))
 
 
 def _settle(texts: Texts, batch: list[Pending]) -> None:
@@ -600,9 +600,17 @@ def _record(store: Store, stored: Any, graph: URIRef, source: str, report: Inges
     report.triples += store.add_triples(graph, [_also_source(graph, source)])
 
 
-def _duplicate(report: IngestReport, path: Path, release_id: str, first_id: str, first_source: str) -> None:
+def _duplicate(
+    store: Store, stored: Any, report: IngestReport, path: Path, release_id: str, first: tuple[str, str]
+) -> None:
+    """Count ``path`` as a duplicate of the release ``first`` (its id and file).  The release this
+    file gave before, when its text was another, is removed: the file's text is stored as ``first``."""
     report.duplicate.append(release_id)
-    report.add("duplicate", path, f"{path}: same text as release {first_id} ({first_source}); stored once")
+    message = f"{path}: same text as release {first[0]} ({first[1]}); stored once"
+    if getattr(stored, "content_hash", None) is not None:
+        store.remove_graph(stored.graph)
+        message += f"; the release {release_id} stored before from this file is removed"
+    report.add("duplicate", path, message)
     return None
 
 
