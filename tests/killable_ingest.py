@@ -32,8 +32,9 @@ class Release:
 
 def stages(size: int) -> pipeline.Stages:
     def read(path: Path) -> Release:
-        text = path.read_text(encoding="utf-8").strip()
-        return Release(path.stem, text, "sha256:" + hashlib.sha256(text.encode()).hexdigest())
+        whole = path.read_text(encoding="utf-8")
+        text = whole.split("\n", 1)[0].strip()  # the first line; the next names the file (no two alike)
+        return Release(path.stem, text, "sha256:" + hashlib.sha256(whole.encode()).hexdigest())
 
     def to_graph(release: Release) -> rdflib.Graph:
         graph = rdflib.Graph()

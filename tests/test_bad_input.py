@@ -210,6 +210,11 @@ def _duplicate_id(tmp: Path) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
+@case("same-text")
+def _same_text(tmp: Path) -> tuple[int, str]:
+    return ingest(tmp, release_folder(tmp, {"copy.txt": SEED.read_bytes()}))
+
+
 @case("report")
 def _report(tmp: Path) -> tuple[int, str]:
     report = tmp / "problems.jsonl"

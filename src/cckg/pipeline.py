@@ -47,7 +47,7 @@ from typing import Any
 
 import rdflib
 from rdflib.compare import isomorphic
-from rdflib.term import BNode, URIRef
+from rdflib.term import BNode, Literal, URIRef
 
 from cckg import __version__, formats, identity, language, validation
 from cckg.errors import CckgError
@@ -57,7 +57,7 @@ from cckg.ingest.extract import extract as extract_facts
 from cckg.ingest.extract.knowledge import knowledge
 from cckg.ingest.map import facts_to_graph
 from cckg.model import ReleaseFacts
-from cckg.namespaces import VOCABULARY_GRAPH, ontology
+from cckg.namespaces import CCKG, VOCABULARY_GRAPH, ontology
 from cckg.store import Store
 from cckg.validation import ValidationReport
 
@@ -127,8 +127,9 @@ def default_stages() -> Stages:
 #: extracted, mapped or stored), it was skipped (a folder that could not be searched), its graph is
 #: invalid (SHACL violations: not stored, unless stored anyway), or it was stored unread (a
 #: language the extractor does not read).  "store" is the store itself failing in the batch
-#: (closing it on a full disk).
-OUTCOMES = ("failed", "skipped", "invalid", "not read", "store")
+#: (closing it on a full disk).  "duplicate" is a file whose text is stored under another release
+#: (stored once, the file recorded on that release as ``cckg:alsoSource``).
+OUTCOMES = ("failed", "skipped", "invalid", "not read", "store", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,7 @@ def ingest(
     report.vocabulary_loaded = load_vocabulary(store, stages.vocabulary_graph, ontology())
     files = report.found(stages.find_releases(paths))
     seen: dict[URIRef, tuple[str, Path]] = {}
+    texts: Texts = {}
     vocabulary = stages.vocabulary_graph
     check = _checker(store, vocabulary, report, store_invalid, validation_engine) if validate else None
     expected = (stages.release_error, CckgError)
@@ -405,11 +407,12 @@ def ingest(
         compile_shapes = _compiler(validation_engine) if validate else None
         extracted = _extracted_in_workers(store, files, stages, force, curation, workers, compile_shapes)
         prepared: Iterable[Callable[[], Pending | None]] = (
-            lambda one=one: _admit(store, one, stages, report, seen, force, curation) for one in extracted
+            lambda one=one: _admit(store, one, stages, report, seen, force, curation, texts)
+            for one in extracted
         )
     else:
         prepared = (
-            lambda path=path: _prepare_one(store, path, stages, report, seen, force, curation)
+            lambda path=path: _prepare_one(store, path, stages, report, seen, force, curation, texts)
             for path in files
         )
     for path, prepare in zip(ordered, prepared, strict=True):
@@ -422,6 +425,7 @@ def ingest(
             pending.append(item)
         if len(pending) >= batch_size:
             _store_batch(store, pending, report, check, expected)
+            _settle(texts, pending)
             pending = []
     _store_batch(store, pending, report, check, expected)
     return report
@@ -473,8 +477,11 @@ def _prepare_one(
     seen: dict[URIRef, tuple[str, Path]],
     force: bool,
     curation: Curation,
+    texts: Texts | None = None,
 ) -> Pending | None:
-    """Read, extract, map and curate one release; None when it is stored unchanged."""
+    """Read, extract, map and curate one release; None when it is stored unchanged, or its text is
+    stored under another release (a duplicate)."""
+    texts = {} if texts is None else texts
     release = stages.read_release(path)
     graph_iri = stages.release_iri(release.id)
     _claim(seen, graph_iri, release.id, path)
@@ -483,9 +490,128 @@ def _prepare_one(
     digest = curation.digest(release.id)
     if not force and _stored_key(stored) == (release.content_hash, __version__, digest):
         report.unchanged.append(release.id)
+        texts.setdefault(release.content_hash, FirstText(release.id, _source(release), graph_iri))
+        return None
+    kept = _duplicate_of(store, release, graph_iri, path, stored, texts, seen, report)
+    if kept is None:
         return None
     graph = _release_graph(release, graph_iri, stages, curation, digest)
-    return Pending(path, release, graph_iri, graph)
+    return _first_text(Pending(path, release, graph_iri, graph), kept, texts)
+
+
+# --- one text under several file names ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstText:
+    """The first release of an ingest with a given text: stored unchanged, or ``pending``."""
+
+    release_id: str
+    source: str
+    graph: URIRef
+    pending: Pending | None = None
+
+
+#: The first release of this ingest with each content hash.
+Texts = dict[str, FirstText]
+
+
+def _source(release: Any) -> str:
+    """The file a release was read from, as its ``dcterms:source`` gives it."""
+    return str(getattr(release, "source", release.id))
+
+
+def _also_source(graph: URIRef, source: str) -> tuple[URIRef, URIRef, Literal]:
+    return (graph, CCKG.alsoSource, Literal(source))
+
+
+def _first_text(pending: Pending, kept: Sequence[str], texts: Texts) -> Pending:
+    """``pending`` with the other files of its text kept from its stored graph, recorded as the
+    first release of its text in this ingest."""
+    release = pending.release
+    for source in kept:
+        triple = _also_source(pending.graph_iri, source)
+        if isinstance(pending.graph, list):
+            pending.graph.append(triple)
+        else:
+            pending.graph.add(triple)
+    if release.content_hash:
+        first = FirstText(release.id, _source(release), pending.graph_iri, pending)
+        texts.setdefault(release.content_hash, first)
+    return pending
+
+
+def _duplicate_of(
+    store: Store,
+    release: Any,
+    graph_iri: URIRef,
+    path: Path,
+    stored: Any,
+    texts: Texts,
+    seen: dict[URIRef, tuple[str, Path]],
+    report: IngestReport,
+) -> tuple[str, ...] | None:
+    """None when the text of ``release`` is stored under another release (or comes earlier in this
+    ingest): it is counted as a duplicate and its file recorded on that release.  Else the other
+    files of its text to keep on its own graph (recorded there when it was stored)."""
+    content_hash = getattr(release, "content_hash", None)
+    if not content_hash:  # a release with no text hash is never taken for another
+        return ()
+    first = texts.get(content_hash)
+    if first is not None and first.graph != graph_iri:
+        if first.pending is not None:  # to be stored with this batch
+            triple = _also_source(first.graph, _source(release))
+            if _source(release) != first.source and triple not in first.pending.graph:
+                if isinstance(first.pending.graph, list):
+                    first.pending.graph.append(triple)
+                else:
+                    first.pending.graph.add(triple)
+            return _duplicate(store, stored, report, path, release.id, (first.release_id, first.source))
+        found = {text.graph: text for text in store.releases_with_hash(content_hash)}
+        if first.graph in found:
+            _record(store, found[first.graph], first.graph, _source(release), report)
+            return _duplicate(store, stored, report, path, release.id, (first.release_id, first.source))
+        del texts[content_hash]  # the first was not stored (rejected, failed): this one may be
+    found_texts = store.releases_with_hash(content_hash)
+    own = next((text for text in found_texts if text.graph == graph_iri), None)
+    if own is not None and stored.content_hash == content_hash:
+        return own.also_sources  # the release stored with this text: not a duplicate
+    others = [text for text in found_texts if text.graph != graph_iri and text.graph not in seen]
+    if not others:
+        return ()
+    target = others[0]
+    _record(store, target, target.graph, _source(release), report)
+    return _duplicate(store, stored, report, path, release.id, (target.release_id, target.source))
+
+
+def _settle(texts: Texts, batch: list[Pending]) -> None:
+    """The releases of ``batch`` are stored (or rejected): the files of their text found from now
+    on are recorded in the store."""
+    for item in batch:
+        first = texts.get(item.release.content_hash)
+        if first is not None and first.pending is item:
+            texts[item.release.content_hash] = replace(first, pending=None)
+
+
+def _record(store: Store, stored: Any, graph: URIRef, source: str, report: IngestReport) -> None:
+    """Record ``source`` as another file of the stored release in ``graph`` (once)."""
+    if stored is not None and (source == stored.source or source in stored.also_sources):
+        return
+    report.triples += store.add_triples(graph, [_also_source(graph, source)])
+
+
+def _duplicate(
+    store: Store, stored: Any, report: IngestReport, path: Path, release_id: str, first: tuple[str, str]
+) -> None:
+    """Count ``path`` as a duplicate of the release ``first`` (its id and file).  The release this
+    file gave before, when its text was another, is removed: the file's text is stored as ``first``."""
+    report.duplicate.append(release_id)
+    message = f"{path}: same text as release {first[0]} ({first[1]}); stored once"
+    if getattr(stored, "content_hash", None) is not None:
+        store.remove_graph(stored.graph)
+        message += f"; the release {release_id} stored before from this file is removed"
+    report.add("duplicate", path, message)
+    return None
 
 
 def _stored_key(stored: Any) -> tuple[str | None, str | None, str | None]:
@@ -650,24 +776,30 @@ def _admit(
     seen: dict[URIRef, tuple[str, Path]],
     force: bool,
     curation: Curation,
+    texts: Texts | None = None,
 ) -> Pending | None:
     """What :func:`_prepare_one` makes of a file, from what a worker made of it."""
+    texts = {} if texts is None else texts
     if one.release is None:
         report.add("failed", one.path, one.error or f"{one.path}: not read")
         return None
     if one.undecided:
-        return _prepare_one(store, one.path, stages, report, seen, force, curation)
+        return _prepare_one(store, one.path, stages, report, seen, force, curation, texts)
     release = one.release
     graph_iri = one.guessed
     _claim(seen, graph_iri, release.id, one.path)
     _check_release_id(one.stored, release.id, graph_iri)
     if one.unchanged:
         report.unchanged.append(release.id)
+        texts.setdefault(release.content_hash, FirstText(release.id, _source(release), graph_iri))
         return None
     if one.error is not None:
         report.add("failed", one.path, one.error)
         return None
-    return Pending(one.path, release, graph_iri, one.triples or [])
+    kept = _duplicate_of(store, release, graph_iri, one.path, one.stored, texts, seen, report)
+    if kept is None:
+        return None
+    return _first_text(Pending(one.path, release, graph_iri, list(one.triples or [])), kept, texts)
 
 
 def _claim(seen: dict[URIRef, tuple[str, Path]], graph: URIRef, release_id: str, path: Path) -> None:

@@ -7,6 +7,7 @@ embedded store; named queries, dumps and copies must give the same answers on bo
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import subprocess
 import sys
@@ -299,3 +300,21 @@ def test_credentials_in_the_url_answer_a_basic_challenge() -> None:
     finally:
         server.shutdown()
         thread.join(10)
+
+
+def test_one_text_under_two_names_on_a_server(tmp_path: Path) -> None:
+    """The hash lookup and the file recorded on the stored release work on a SPARQL server too."""
+    pytest.importorskip("cckg.ingest.extract")
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    text = "Hong Kong Customs met Korea Customs Service in Seoul on 1 November 2023.\n"
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(text, encoding="utf-8")
+    with oxigraph_server(tmp_path / "server") as url:
+        first = run_cli("--store", url, "ingest", "--workers", "1", folder)
+        assert "ingested 1, unchanged 0, duplicate 1, failed 0" in first.stderr, first.output
+        again = run_cli("--store", url, "ingest", "--workers", "1", folder)
+        assert "ingested 0, unchanged 1, duplicate 1, failed 0" in again.stderr, again.output
+        content_hash = f"sha256:{hashlib.sha256(text.encode()).hexdigest()}"
+        [stored] = SparqlStore(url).releases_with_hash(content_hash)
+        assert (stored.release_id, stored.source, stored.also_sources) == ("a", "a.txt", ("b.txt",))

@@ -41,7 +41,8 @@ from cckg.errors import CckgError
     "report_path",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write every problem (failed, skipped, invalid, not read) to FILE as JSON Lines, as it happens.",
+    help="Write every problem (failed, skipped, invalid, not read, duplicate) to FILE as JSON Lines, "
+    "as it happens.",
 )
 @click.option(
     "--workers",
@@ -70,7 +71,9 @@ def ingest(
     stored (exit 1).  A release in a language the extractor does not read is stored with its
     language and no facts, and reported as "not read".  Each release graph is validated first: one
     with SHACL violations is reported and not stored (exit 1) unless --store-invalid; one with
-    warnings only is reported and stored.
+    warnings only is reported and stored.  A file whose text is stored under another release
+    (a copy under another name) is stored once: it is reported as duplicate and its name recorded
+    on that release (cckg:alsoSource).
 
     Example:
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import rdflib
-from rdflib.term import Node, URIRef
+from rdflib.term import Literal, Node, URIRef
 
 from cckg.errors import StoreError
 from cckg.namespaces import GRAPH, sparql_prefixes
@@ -48,6 +48,17 @@ class GraphMetadata:
     software_version: str | None = None
     curation_digest: str | None = None  # the curation applied to it (cckg.ingest.curate), None for none
     release_id: str | None = None  # the id of the release stored there
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A release stored with a given content hash: its graph, release id, file (``dcterms:source``)
+    and the other files found with the same text (``cckg:alsoSource``)."""
+
+    graph: URIRef
+    release_id: str
+    source: str
+    also_sources: tuple[str, ...]
 
 
 def _one_line(error: BaseException) -> str:
@@ -201,6 +212,41 @@ class Store(ABC):
             str(curation) if curation is not None else None,
             str(identifier) if identifier is not None else None,
         )
+
+    def releases_with_hash(self, content_hash: str) -> list[StoredText]:
+        """The releases stored with the content hash ``content_hash``, by graph IRI: a lookup of
+        the ``cckg:contentHash`` value (an index lookup), whatever the number of releases."""
+        result = self.query_graphs(
+            sparql_prefixes(("cckg", "dcterms"))
+            + f"""SELECT ?g ?identifier ?source ?also WHERE {{
+              GRAPH ?g {{ ?g cckg:contentHash {sparql_term(Literal(content_hash))} .
+                OPTIONAL {{ ?g dcterms:identifier ?identifier }}
+                OPTIONAL {{ ?g dcterms:source ?source }}
+                OPTIONAL {{ ?g cckg:alsoSource ?also }}
+              }}
+            }} ORDER BY ?g ?also"""
+        )
+        assert isinstance(result, SelectResult)
+        found: dict[str, StoredText] = {}
+        for row in result.rows:
+            graph = str(row["g"])
+            identifier, source, also = row.get("identifier"), row.get("source"), row.get("also")
+            stored = found.setdefault(
+                graph, StoredText(URIRef(graph), str(identifier or ""), str(source or ""), ())
+            )
+            if also is not None and str(also) not in stored.also_sources:
+                found[graph] = replace(stored, also_sources=(*stored.also_sources, str(also)))
+        return list(found.values())
+
+    def add_triples(self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
+        """Add ``triples`` to the named graph ``graph`` and to the merged graph, in one transaction;
+        return the triple count."""
+        lines = sorted({f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} ." for s, p, o in triples})
+        if lines:
+            body = "\n".join(lines)
+            name = sparql_term(graph)
+            self.update(f"INSERT DATA {{ GRAPH {name} {{\n{body}\n}} {self._in_merged(body)} }}")
+        return len(lines)
 
     def has_graph(self, graph: URIRef) -> bool:
         """Whether the store holds a non-empty named graph ``graph``."""
