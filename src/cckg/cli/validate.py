@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -79,37 +80,14 @@ def validate(
       $ cckg validate tests/fixtures/release-000.ttl --format json -o report.json
       $ cckg --store out/store validate --with-store new-release.ttl
     """
-    import rdflib
+    from cckg import validation
 
-    from cckg import resources, validation
-    from cckg.namespaces import VOCABULARY_GRAPH
-
-    shape_paths = list(shape_files) or resources.shape_files()
-    if not shape_paths:
-        raise CliError("no SHACL shapes found (shapes/*.ttl)")
-    shapes = rdflib.Graph()
-    for path in shape_paths:
-        shapes.parse(path, format="turtle")
+    shapes = _load_shapes(shape_files)
     if with_store and not files:
         raise click.UsageError("--with-store validates FILEs against the store: give the FILEs")
     steps = Steps("validate", 2, plain=not files and large_store(ctx))
     try:
-        if not files:
-            steps("validating the store")
-            with store_for(ctx, read_only=True) as store:
-                report = validation.validate_store(store, shapes=shapes, engine=engine)
-        elif with_store:
-            steps("validating the files with the store")
-            data = validation.load_files(files, input_format)
-            with store_for(ctx, read_only=True) as store:
-                report = validation.validate_with_store(
-                    data, store, shapes, skip=[VOCABULARY_GRAPH], engine=engine
-                )
-        else:
-            steps("validating the files")
-            report = validation.validate_graph(
-                validation.load_files(files, input_format), shapes, engine=engine
-            )
+        report = _report(ctx, files, input_format, shapes, with_store, engine, steps)
         steps("writing the report")
         rendered = validation.render(report, fmt, allow_warnings)
     finally:
@@ -118,3 +96,43 @@ def validate(
     if fmt != "text" or output not in (None, "-"):
         note(validation.summary(report, allow_warnings))
     ctx.exit(EXIT_OK if report.ok(allow_warnings) else EXIT_NONCONFORMING)
+
+
+def _load_shapes(shape_files: tuple[Path, ...]) -> Any:
+    """The SHACL shapes of ``shape_files``, or the project's."""
+    import rdflib
+
+    from cckg import resources
+
+    shape_paths = list(shape_files) or resources.shape_files()
+    if not shape_paths:
+        raise CliError("no SHACL shapes found (shapes/*.ttl)")
+    shapes = rdflib.Graph()
+    for path in shape_paths:
+        shapes.parse(path, format="turtle")
+    return shapes
+
+
+def _report(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    input_format: str | None,
+    shapes: Any,
+    with_store: bool,
+    engine: str,
+    steps: Steps,
+) -> Any:
+    """The validation report of the store, of FILEs with the store, or of FILEs alone."""
+    from cckg import validation
+    from cckg.namespaces import VOCABULARY_GRAPH
+
+    if not files:
+        steps("validating the store")
+        with store_for(ctx, read_only=True) as store:
+            return validation.validate_store(store, shapes=shapes, engine=engine)
+    steps("validating the files with the store" if with_store else "validating the files")
+    data = validation.load_files(files, input_format)
+    if not with_store:
+        return validation.validate_graph(data, shapes, engine=engine)
+    with store_for(ctx, read_only=True) as store:
+        return validation.validate_with_store(data, store, shapes, skip=[VOCABULARY_GRAPH], engine=engine)
