@@ -398,23 +398,10 @@ def ingest(
     vocabulary = stages.vocabulary_graph
     check = _checker(store, vocabulary, report, store_invalid, validation_engine) if validate else None
     expected = (stages.release_error, CckgError)
-    pending: list[Pending] = []
     ordered = progress(files) if progress else files
-    workers = min(workers, -(-len(files) // WORKER_CHUNK))  # a process per chunk at most
-    if workers > 1:
-        if stages.extract is extract_readable:
-            _warm_up()  # loaded once here, and shared by the forked workers
-        compile_shapes = _compiler(validation_engine) if validate else None
-        extracted = _extracted_in_workers(store, files, stages, force, curation, workers, compile_shapes)
-        prepared: Iterable[Callable[[], Pending | None]] = (
-            lambda one=one: _admit(store, one, stages, report, seen, force, curation, texts)
-            for one in extracted
-        )
-    else:
-        prepared = (
-            lambda path=path: _prepare_one(store, path, stages, report, seen, force, curation, texts)
-            for path in files
-        )
+    engine = validation_engine if validate else None
+    prepared = _preparations(store, files, stages, report, seen, force, curation, texts, workers, engine)
+    pending: list[Pending] = []
     for path, prepare in zip(ordered, prepared, strict=True):
         try:
             item = prepare()
@@ -430,6 +417,37 @@ def ingest(
     _store_batch(store, pending, report, check, expected)
     return report
 
+
+
+def _preparations(
+    store: Store,
+    files: list[Path],
+    stages: Stages,
+    report: IngestReport,
+    seen: dict[URIRef, tuple[str, Path]],
+    force: bool,
+    curation: Curation,
+    texts: Texts,
+    workers: int,
+    validation_engine: str | None,
+) -> Iterable[Callable[[], Pending | None]]:
+    """One call per file, in file order, giving its release graph ready to store (or None): read,
+    extracted, mapped and curated here, or in ``workers`` worker processes (a process per
+    :data:`WORKER_CHUNK` files at most; the shapes of ``validation_engine`` compiled meanwhile)."""
+    workers = min(workers, -(-len(files) // WORKER_CHUNK))
+    if workers <= 1:
+        return (
+            lambda path=path: _prepare_one(store, path, stages, report, seen, force, curation, texts)
+            for path in files
+        )
+    if stages.extract is extract_readable:
+        _warm_up()  # loaded once here, and shared by the forked workers
+    compile_shapes = _compiler(validation_engine) if validation_engine else None
+    extracted = _extracted_in_workers(store, files, stages, force, curation, workers, compile_shapes)
+    return (
+        lambda one=one: _admit(store, one, stages, report, seen, force, curation, texts)
+        for one in extracted
+    )
 
 @dataclass(frozen=True)
 class Pending:
