@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cckg.ingest.extract.agencies import AgencyFinding
@@ -25,6 +26,13 @@ class Sentence:
     @property
     def start(self) -> int:
         return self.start_char
+
+
+def add_new(target: list[str], items: Iterable[str]) -> None:
+    """Append to ``target`` each of ``items`` it does not hold yet, in order."""
+    for item in items:
+        if item not in target:
+            target.append(item)
 
 
 @derived

@@ -10,7 +10,7 @@ from functools import cache
 from spacy.tokens import Doc
 from text_to_num import alpha2digit, text2num
 
-from cckg.ingest.extract.context import Context, Sentence
+from cckg.ingest.extract.context import Context, Sentence, add_new
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, has_phrase, longest, matchers, phrase
 from cckg.model import Agreement, Event
@@ -384,19 +384,12 @@ def _fill_event(event: Event, sent: Sentence, ctx: Context, planned: bool, first
         city, country = ctx.place_in(start, end, prefer_after=tuple(anchors))
         event.city = event.city or city
         event.country = event.country or country
-    for agency in ctx.agencies_in(start, end, with_people=True):
-        if agency not in event.participants:
-            event.participants.append(agency)
+    add_new(event.participants, ctx.agencies_in(start, end, with_people=True))
     organisers = ctx.agencies_after_cue(start, end, tuple(words.organiser_cues_before))
     organisers += ctx.agencies_before_cue(start, end, tuple(words.organiser_cues_after))
-    for agency in organisers:
-        if agency not in event.organizers:
-            event.organizers.append(agency)
-        if agency not in event.participants:
-            event.participants.append(agency)
-    for person in ctx.people_in(start, end):
-        if person not in event.delegation_heads:
-            event.delegation_heads.append(person)
+    add_new(event.organizers, organisers)
+    add_new(event.participants, organisers)
+    add_new(event.delegation_heads, ctx.people_in(start, end))
     event.evidence.append(ctx.evidence(start, end))
 
 
@@ -430,12 +423,8 @@ def find_signing_events(ctx: Context, events: list[Event], agreements: list[Agre
     event.participants = list(agreement.parties)
     event.delegation_heads = list(agreement.signatories)
     for start, end in spans:
-        for agency in ctx.agencies_in(start, end, with_people=True):
-            if agency not in event.participants:
-                event.participants.append(agency)
-        for person in ctx.people_in(start, end):
-            if person not in event.delegation_heads:
-                event.delegation_heads.append(person)
+        add_new(event.participants, ctx.agencies_in(start, end, with_people=True))
+        add_new(event.delegation_heads, ctx.people_in(start, end))
         event.evidence.append(ctx.evidence(start, end))
     _one_day(event)
     return [event]

@@ -7,7 +7,7 @@ import re
 
 from spacy.tokens import Doc
 
-from cckg.ingest.extract.context import Context
+from cckg.ingest.extract.context import Context, add_new
 from cckg.ingest.extract.knowledge import Knowledge, derived
 from cckg.ingest.extract.nlp import alternation, has_phrase
 from cckg.model import Operation
@@ -106,12 +106,8 @@ def _unnamed_operations(ctx: Context, named: list[Operation]) -> list[Operation]
             continue
         if same.start is None and date:
             same.start, same.end = date.value, date.end_value
-        for agency in ctx.agencies_in(start, end, with_people=False):
-            if agency not in same.led_by:
-                same.led_by.append(agency)
-        for crime in ctx.crimes_in(start, end):
-            if crime not in same.crime_types:
-                same.crime_types.append(crime)
+        add_new(same.led_by, ctx.agencies_in(start, end, with_people=False))
+        add_new(same.crime_types, ctx.crimes_in(start, end))
         same.evidence.append(evidence)
     return found
 
