@@ -47,7 +47,7 @@ from typing import Any
 
 import rdflib
 from rdflib.compare import isomorphic
-from rdflib.term import BNode, Literal, URIRef
+from rdflib.term import BNode, Literal, Node, URIRef
 
 from cckg import __version__, formats, identity, language, validation
 from cckg.errors import CckgError
@@ -548,15 +548,19 @@ def _first_text(pending: Pending, kept: Sequence[str], texts: Texts) -> Pending:
     first release of its text in this ingest."""
     release = pending.release
     for source in kept:
-        triple = _also_source(pending.graph_iri, source)
-        if isinstance(pending.graph, list):
-            pending.graph.append(triple)
-        else:
-            pending.graph.add(triple)
+        _add_triple(pending, _also_source(pending.graph_iri, source))
     if release.content_hash:
         first = FirstText(release.id, _source(release), pending.graph_iri, pending)
         texts.setdefault(release.content_hash, first)
     return pending
+
+
+def _add_triple(pending: Pending, triple: tuple[Node, Node, Node]) -> None:
+    """Add ``triple`` to the release graph of ``pending`` (an rdflib graph, or a worker's list)."""
+    if isinstance(pending.graph, list):
+        pending.graph.append(triple)
+    else:
+        pending.graph.add(triple)
 
 
 def _duplicate_of(
@@ -580,10 +584,7 @@ def _duplicate_of(
         if first.pending is not None:  # to be stored with this batch
             triple = _also_source(first.graph, _source(release))
             if _source(release) != first.source and triple not in first.pending.graph:
-                if isinstance(first.pending.graph, list):
-                    first.pending.graph.append(triple)
-                else:
-                    first.pending.graph.add(triple)
+                _add_triple(first.pending, triple)
             return _duplicate(store, stored, report, path, release.id, (first.release_id, first.source))
         found = {text.graph: text for text in store.releases_with_hash(content_hash)}
         if first.graph in found:
